@@ -1,0 +1,25 @@
+from django.contrib import admin
+
+from .models import Cohort, Enrollment
+
+
+class EnrollmentInline(admin.TabularInline):
+    model = Enrollment
+    extra = 0
+    autocomplete_fields = ["student"]
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin):
+    list_display = ["name", "term", "created_at"]
+    search_fields = ["name", "term"]
+    filter_horizontal = ["instructors", "supervisors"]
+    inlines = [EnrollmentInline]
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(admin.ModelAdmin):
+    list_display = ["student", "cohort", "active", "enrolled_at"]
+    list_filter = ["active", "cohort"]
+    search_fields = ["student__username", "student__last_name", "cohort__name"]
+    autocomplete_fields = ["student"]

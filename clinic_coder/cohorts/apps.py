@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CohortsConfig(AppConfig):
+    name = "clinic_coder.cohorts"
+    label = "cohorts"

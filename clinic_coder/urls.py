@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Clinic Coder administration"
+admin.site.site_title = "Clinic Coder admin"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("clinic_coder.accounts.urls")),
+    path("", include("clinic_coder.cohorts.urls")),
+]
