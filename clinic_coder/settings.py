@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "clinic_coder.accounts",
     "clinic_coder.catalog",
+    "clinic_coder.cases",
     "clinic_coder.cohorts",
 ]
 

@@ -24,3 +24,12 @@ class ProcedureCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.descriptor}"
+
+
+def current_catalog():
+    """The engine's catalog as this site knows it: the built-in codes plus clinic codes."""
+    from clinic_coder.coding.catalog import Catalog
+
+    return Catalog.from_rows(
+        ProcedureCode.objects.values("code", "descriptor", "timed", "family", "medicare_note")
+    )

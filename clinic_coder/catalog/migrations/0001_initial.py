@@ -5,26 +5,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ProcedureCode',
+            name="ProcedureCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=12, unique=True, validators=[django.core.validators.RegexValidator('^[A-Z0-9][A-Z0-9-]{1,11}$', 'A code is 2-12 capital letters, digits or hyphens, such as 97140 or 19-NC.')])),
-                ('descriptor', models.CharField(max_length=200)),
-                ('timed', models.BooleanField(help_text='Timed codes are billed in 15-minute units.')),
-                ('family', models.CharField(max_length=40)),
-                ('medicare_note', models.CharField(blank=True, max_length=200)),
-                ('clinic_internal', models.BooleanField(default=False, help_text="A code of this clinic's own, such as 19-NC.")),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=12,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Z0-9][A-Z0-9-]{1,11}$",
+                                "A code is 2-12 capital letters, digits or hyphens, such as 97140 or 19-NC.",
+                            )
+                        ],
+                    ),
+                ),
+                ("descriptor", models.CharField(max_length=200)),
+                (
+                    "timed",
+                    models.BooleanField(help_text="Timed codes are billed in 15-minute units."),
+                ),
+                ("family", models.CharField(max_length=40)),
+                ("medicare_note", models.CharField(blank=True, max_length=200)),
+                (
+                    "clinic_internal",
+                    models.BooleanField(
+                        default=False, help_text="A code of this clinic's own, such as 19-NC."
+                    ),
+                ),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
     ]

@@ -2,7 +2,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from clinic_coder.accounts.demo import DEMO_PASSWORD, create_demo_accounts
+from clinic_coder.cases.loading import load_case_bank
 from clinic_coder.catalog.loading import load_catalog
+from clinic_coder.catalog.models import ProcedureCode
 
 
 class Command(BaseCommand):
@@ -14,8 +16,23 @@ class Command(BaseCommand):
                 "Refusing to create demo accounts with DEBUG off: they have a public password."
             )
         codes = load_catalog()
+        # The demo clinic's own code, used by one case of the bank (the seed article's 19-NC).
+        ProcedureCode.objects.update_or_create(
+            code="19-NC",
+            defaults={
+                "descriptor": "Teaching clinic: no-charge service (internal code)",
+                "timed": False,
+                "family": "clinic",
+                "clinic_internal": True,
+            },
+        )
         users = create_demo_accounts()
-        self.stdout.write(f"Code catalog: {codes} built-in codes loaded.")
+        bank = load_case_bank(user=users["instructor"])
+        self.stdout.write(f"Code catalog: {codes} built-in codes and the clinic code 19-NC.")
+        self.stdout.write(
+            f"Case bank: {len(bank.created)} cases created, {len(bank.updated)} updated, "
+            f"{len(bank.case_sets)} case sets."
+        )
         self.stdout.write(
             f"Demo accounts (password {DEMO_PASSWORD!r}): {', '.join(sorted(users))}."
         )

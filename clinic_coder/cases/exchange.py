@@ -1,0 +1,405 @@
+"""Case banks to and from JSON (format documented in docs/case-format.md).
+
+Import validates the whole file first and saves nothing unless every case, service and set is
+valid; each error names the case, the service line and the field.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from clinic_coder.catalog.models import current_catalog
+from clinic_coder.coding.catalog import Catalog
+from clinic_coder.coding.derive import derive_expected
+from clinic_coder.coding.errors import BadCase
+from clinic_coder.coding.profiles import PROFILES, get_profile
+from clinic_coder.coding.skills import SKILLS
+from clinic_coder.coding.techniques import TECHNIQUES
+from clinic_coder.coding.types import REGIONS
+
+from .models import Case, CaseSet, CaseSetItem, Difficulty, DocumentedService
+
+FORMAT = "clinic-coder/case-bank"
+VERSION = 1
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+MAX_MINUTES = 240
+
+CASE_FIELDS = {
+    "slug", "title", "difficulty", "payer_profile", "skills", "teaching_point", "facts",
+    "note", "services", "author_check", "status",
+}  # fmt: skip
+SERVICE_FIELDS = {
+    "key", "technique", "regions", "minutes", "attended", "patient_active", "time_block",
+    "code", "remarks",
+}  # fmt: skip
+FACT_DEFAULTS = {
+    "provider": "chiropractor",
+    "care": "active",
+    "abn_signed": False,
+    "em_separately_identifiable": False,
+}
+
+
+class ImportFailed(ValueError):
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = errors
+        super().__init__(f"{len(errors)} problem(s) in the file; nothing was imported.")
+
+
+@dataclass
+class ImportResult:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    case_sets: list[str] = field(default_factory=list)
+
+
+# --- export ------------------------------------------------------------------------------
+
+
+def export_case(case: Case) -> dict:
+    data = {
+        "slug": case.slug,
+        "title": case.title,
+        "difficulty": case.difficulty,
+        "payer_profile": case.payer_profile,
+        "skills": list(case.skills),
+        "teaching_point": case.teaching_point,
+        "facts": {
+            "provider": case.provider,
+            "care": case.care,
+            "abn_signed": case.abn_signed,
+            "em_separately_identifiable": case.em_separately_identifiable,
+        },
+        "note": case.note,
+        "status": case.status,
+        "services": [export_service(s) for s in case.services.all()],
+    }
+    return data
+
+
+def export_service(service: DocumentedService) -> dict:
+    if service.minutes_low is None:
+        minutes = None
+    elif service.minutes_low == service.minutes_high:
+        minutes = service.minutes_low
+    else:
+        minutes = [service.minutes_low, service.minutes_high]
+    return {
+        "key": service.key,
+        "technique": service.technique,
+        "regions": list(service.regions),
+        "minutes": minutes,
+        "attended": service.attended,
+        "patient_active": service.patient_active,
+        "time_block": service.time_block,
+        "code": service.code or None,
+        "remarks": service.remarks,
+    }
+
+
+def export_bank(cases, case_sets=()) -> dict:
+    """The given cases and sets; a set's cases are exported with it."""
+    case_sets = list(case_sets)
+    wanted = {c.pk: c for c in cases}
+    for case_set in case_sets:
+        wanted.update({c.pk: c for c in case_set.ordered_cases()})
+    ordered = sorted(wanted.values(), key=lambda c: c.slug)
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "cases": [export_case(c) for c in ordered],
+        "case_sets": [
+            {
+                "slug": s.slug,
+                "title": s.title,
+                "description": s.description,
+                "cases": [c.slug for c in s.ordered_cases()],
+            }
+            for s in case_sets
+        ],
+    }
+
+
+# --- validation --------------------------------------------------------------------------
+
+
+def validate_bank(data: object) -> list[str]:
+    """Every problem in the file, each naming where it is. An empty list means valid."""
+    if not isinstance(data, dict):
+        return ["The file must hold a JSON object with 'format', 'version' and 'cases'."]
+    errors = []
+    if data.get("format") != FORMAT:
+        errors.append(f"'format' must be {FORMAT!r}.")
+    if data.get("version") != VERSION:
+        errors.append(f"'version' must be {VERSION}.")
+    cases = data.get("cases")
+    if not isinstance(cases, list):
+        return [*errors, "'cases' must be a list of cases."]
+    seen = set()
+    catalog = current_catalog()
+    for number, case in enumerate(cases, start=1):
+        slug = case.get("slug") if isinstance(case, dict) else None
+        where = f"Case {number}" + (f" ({slug})" if isinstance(slug, str) else "")
+        errors += validate_case(case, where, catalog)
+        if isinstance(slug, str):
+            if slug in seen:
+                errors.append(f"{where}: slug {slug!r} appears twice in the file.")
+            seen.add(slug)
+    case_sets = data.get("case_sets", [])
+    if not isinstance(case_sets, list):
+        errors.append("'case_sets' must be a list.")
+        case_sets = []
+    for number, case_set in enumerate(case_sets, start=1):
+        where = f"Case set {number}"
+        if not isinstance(case_set, dict):
+            errors.append(f"{where}: must be an object.")
+            continue
+        if not _is_slug(case_set.get("slug")):
+            errors.append(f"{where}, field 'slug': lower-case words joined by hyphens.")
+        if not _text(case_set.get("title")):
+            errors.append(f"{where}, field 'title': required.")
+        members = case_set.get("cases")
+        if not isinstance(members, list) or not members:
+            errors.append(f"{where}, field 'cases': a list of case slugs.")
+            continue
+        for member in members:
+            if member not in seen and not Case.objects.filter(slug=member).exists():
+                errors.append(f"{where}, field 'cases': no case {member!r} in the file or site.")
+    return errors
+
+
+def validate_case(case: object, where: str, catalog: Catalog) -> list[str]:
+    if not isinstance(case, dict):
+        return [f"{where}: must be an object."]
+    errors = [f"{where}: unknown field {name!r}." for name in sorted(set(case) - CASE_FIELDS)]
+    if not _is_slug(case.get("slug")):
+        errors.append(f"{where}, field 'slug': lower-case words joined by hyphens.")
+    for name in ("title", "teaching_point", "note"):
+        if not _text(case.get(name)):
+            errors.append(f"{where}, field {name!r}: required text.")
+    if case.get("difficulty") not in Difficulty.values:
+        errors.append(f"{where}, field 'difficulty': one of {', '.join(Difficulty.values)}.")
+    if case.get("payer_profile") not in PROFILES:
+        errors.append(f"{where}, field 'payer_profile': one of {', '.join(PROFILES)}.")
+    if case.get("status", "published") not in Case.Status.values:
+        errors.append(f"{where}, field 'status': 'draft' or 'published'.")
+    skills = case.get("skills")
+    if not isinstance(skills, list) or not skills:
+        errors.append(f"{where}, field 'skills': a non-empty list of skills.")
+    else:
+        errors += [
+            f"{where}, field 'skills': unknown skill {s!r}." for s in skills if s not in SKILLS
+        ]
+    errors += _validate_facts(case.get("facts", {}), where)
+    services = case.get("services")
+    if not isinstance(services, list) or not services:
+        return [*errors, f"{where}, field 'services': at least one documented service."]
+    keys = set()
+    for number, service in enumerate(services, start=1):
+        line = f"{where}, service {number}"
+        errors += validate_service(service, line)
+        if isinstance(service, dict) and isinstance(service.get("key"), str):
+            if service["key"] in keys:
+                errors.append(f"{line}, field 'key': {service['key']!r} is used twice.")
+            keys.add(service["key"])
+    note = case.get("note")
+    if isinstance(note, str):
+        for name in sorted(set(PLACEHOLDER.findall(note)) - keys):
+            errors.append(f"{where}, field 'note': {{{name}}} has no service with that key.")
+        ranged = {
+            s["key"]
+            for s in services
+            if isinstance(s, dict) and isinstance(s.get("minutes"), list) and "key" in s
+        }
+        for name in sorted(ranged - set(PLACEHOLDER.findall(note))):
+            errors.append(
+                f"{where}, field 'note': service {name!r} has a minute range, so the note must "
+                f"show it as {{{name}}}."
+            )
+    if not errors:
+        errors += _validate_codable(case, where, catalog)
+    return errors
+
+
+def validate_service(service: object, where: str) -> list[str]:
+    if not isinstance(service, dict):
+        return [f"{where}: must be an object."]
+    errors = [f"{where}: unknown field {name!r}." for name in sorted(set(service) - SERVICE_FIELDS)]
+    if not (isinstance(service.get("key"), str) and KEY.match(service["key"])):
+        errors.append(f"{where}, field 'key': a short name of letters, digits and _.")
+    if service.get("technique") not in TECHNIQUES:
+        errors.append(
+            f"{where}, field 'technique': unknown technique {service.get('technique')!r}."
+        )
+    regions = service.get("regions", [])
+    if not isinstance(regions, list) or any(r not in REGIONS for r in regions):
+        errors.append(f"{where}, field 'regions': a list drawn from {', '.join(REGIONS)}.")
+    minutes = service.get("minutes")
+    if minutes is not None and _minute_range(minutes) is None:
+        errors.append(
+            f"{where}, field 'minutes': a whole number from 0 to {MAX_MINUTES}, "
+            "or [low, high] with low <= high."
+        )
+    for name in ("attended", "patient_active"):
+        if not isinstance(service.get(name, True), bool):
+            errors.append(f"{where}, field {name!r}: true or false.")
+    block = service.get("time_block", 1)
+    if isinstance(block, bool) or not isinstance(block, int) or not 1 <= block <= 20:
+        errors.append(f"{where}, field 'time_block': a whole number from 1 to 20.")
+    code = service.get("code")
+    if code is not None and not (isinstance(code, str) and 0 < len(code) <= 12):
+        errors.append(f"{where}, field 'code': a code such as 99213 or 19-NC, or null.")
+    if not isinstance(service.get("remarks", ""), str):
+        errors.append(f"{where}, field 'remarks': text.")
+    return errors
+
+
+def _validate_facts(facts: object, where: str) -> list[str]:
+    if not isinstance(facts, dict):
+        return [f"{where}, field 'facts': an object."]
+    errors = [
+        f"{where}, field 'facts': unknown fact {n!r}." for n in set(facts) - set(FACT_DEFAULTS)
+    ]
+    if facts.get("provider", "chiropractor") not in ("chiropractor", "physical_therapist"):
+        errors.append(f"{where}, field 'facts.provider': chiropractor or physical_therapist.")
+    if facts.get("care", "active") not in ("active", "maintenance"):
+        errors.append(f"{where}, field 'facts.care': active or maintenance.")
+    for name in ("abn_signed", "em_separately_identifiable"):
+        if not isinstance(facts.get(name, False), bool):
+            errors.append(f"{where}, field 'facts.{name}': true or false.")
+    return errors
+
+
+def _validate_codable(case: dict, where: str, catalog: Catalog) -> list[str]:
+    """The engine must be able to derive a key at both ends of every range."""
+    case_obj, services = _build(case)
+    for end in (0, 1):
+        minutes = {
+            s.key: (s.minutes_low, s.minutes_high)[end]
+            for s in services
+            if s.minutes_low is not None
+        }
+        try:
+            derive_expected(
+                [s.to_engine(minutes.get(s.key)) for s in services],
+                case_obj.facts,
+                get_profile(case_obj.payer_profile),
+                catalog,
+            )
+        except BadCase as error:
+            return [f"{where}: {problem}" for problem in error.problems]
+        except ValueError as error:
+            return [f"{where}: {error}"]
+    return []
+
+
+def _minute_range(minutes: object) -> tuple[int, int] | None:
+    def ok(value: object) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_MINUTES
+
+    if ok(minutes):
+        return minutes, minutes
+    if isinstance(minutes, list) and len(minutes) == 2 and all(map(ok, minutes)):
+        low, high = minutes
+        return (low, high) if low <= high else None
+    return None
+
+
+def _is_slug(value: object) -> bool:
+    return isinstance(value, str) and len(value) <= 80 and bool(SLUG.match(value))
+
+
+def _text(value: object) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+# --- import ------------------------------------------------------------------------------
+
+
+def _build(data: dict) -> tuple[Case, list[DocumentedService]]:
+    """Unsaved model instances from one valid case dict."""
+    facts = {**FACT_DEFAULTS, **data.get("facts", {})}
+    case = Case(
+        slug=data["slug"],
+        title=data["title"].strip(),
+        note=data["note"],
+        difficulty=data["difficulty"],
+        payer_profile=data["payer_profile"],
+        skills=list(data["skills"]),
+        teaching_point=data["teaching_point"].strip(),
+        status=data.get("status", Case.Status.PUBLISHED),
+        **facts,
+    )
+    services = []
+    for position, s in enumerate(data["services"]):
+        low_high = _minute_range(s["minutes"]) if s.get("minutes") is not None else (None, None)
+        services.append(
+            DocumentedService(
+                position=position,
+                key=s["key"],
+                technique=s["technique"],
+                regions=list(s.get("regions", [])),
+                minutes_low=low_high[0],
+                minutes_high=low_high[1],
+                attended=s.get("attended", True),
+                patient_active=s.get("patient_active", False),
+                time_block=s.get("time_block", 1),
+                code=s.get("code") or "",
+                remarks=s.get("remarks", ""),
+            )
+        )
+    return case, services
+
+
+@transaction.atomic
+def import_bank(data: object, *, user=None) -> ImportResult:
+    """Create or update the file's cases and sets by slug; raise ImportFailed, saving nothing."""
+    errors = validate_bank(data)
+    if errors:
+        raise ImportFailed(errors)
+    result = ImportResult()
+    for case_data in data["cases"]:
+        built, services = _build(case_data)
+        existing = Case.objects.filter(slug=built.slug).first()
+        if existing is None:
+            built.created_by = user
+            built.save()
+            result.created.append(built.slug)
+            case = built
+        else:
+            for name in (
+                "title", "note", "difficulty", "payer_profile", "skills", "teaching_point",
+                "status", "provider", "care", "abn_signed", "em_separately_identifiable",
+            ):  # fmt: skip
+                setattr(existing, name, getattr(built, name))
+            existing.save()
+            existing.services.all().delete()
+            result.updated.append(existing.slug)
+            case = existing
+        for service in services:
+            service.case = case
+        DocumentedService.objects.bulk_create(services)
+    for set_data in data.get("case_sets", []):
+        case_set, _ = CaseSet.objects.update_or_create(
+            slug=set_data["slug"],
+            defaults={
+                "title": set_data["title"].strip(),
+                "description": set_data.get("description", ""),
+            },
+            create_defaults={
+                "title": set_data["title"].strip(),
+                "description": set_data.get("description", ""),
+                "created_by": user,
+            },
+        )
+        case_set.items.all().delete()
+        by_slug = Case.objects.in_bulk(set_data["cases"], field_name="slug")
+        CaseSetItem.objects.bulk_create(
+            CaseSetItem(case_set=case_set, case=by_slug[slug], position=position)
+            for position, slug in enumerate(set_data["cases"])
+        )
+        result.case_sets.append(case_set.slug)
+    return result

@@ -1,0 +1,112 @@
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from clinic_coder.cases.models import Case
+from clinic_coder.catalog.models import current_catalog
+from clinic_coder.coding.grading import grade
+from clinic_coder.coding.profiles import get_profile
+from clinic_coder.coding.types import ClaimLine
+
+USAGE = (
+    'Give JSON like {"case": "slug", "seed": 7, "lines": [{"code": "97140", "minutes": 12, '
+    '"units": 1, "modifiers": ["GP"]}]}.'
+)
+
+
+def line_to_json(line: ClaimLine) -> dict:
+    return {
+        "code": line.code,
+        "minutes": line.minutes,
+        "units": line.units,
+        "modifiers": sorted(line.modifiers),
+    }
+
+
+def parse_answer(data: object) -> tuple[str, int, list[ClaimLine]]:
+    if not isinstance(data, dict) or not isinstance(data.get("case"), str):
+        raise ValueError(f"The answer needs a case slug. {USAGE}")
+    seed = data.get("seed", 1)
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**31:
+        raise ValueError("'seed' must be a whole number from 0 to 2147483647.")
+    lines = data.get("lines")
+    if not isinstance(lines, list):
+        raise ValueError(f"'lines' must be a list of claim lines. {USAGE}")
+    claim = []
+    for number, line in enumerate(lines, start=1):
+        if not isinstance(line, dict) or not isinstance(line.get("code"), str):
+            raise ValueError(f"Line {number}: each line needs a 'code' string.")
+        modifiers = line.get("modifiers", [])
+        if not isinstance(modifiers, list) or not all(isinstance(m, str) for m in modifiers):
+            raise ValueError(f"Line {number}: 'modifiers' must be a list of strings.")
+        numbers = {}
+        for name, default in (("minutes", None), ("units", 1)):
+            value = line.get(name, default)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                raise ValueError(f"Line {number}: '{name}' must be a whole number.")
+            numbers[name] = value
+        claim.append(
+            ClaimLine(
+                code=line["code"],
+                minutes=numbers["minutes"],
+                units=numbers["units"],
+                modifiers=frozenset(m.strip().upper() for m in modifiers),
+            )
+        )
+    return data["case"], seed, claim
+
+
+class Command(BaseCommand):
+    help = "Grade an answer for a stored case: JSON in (a file or -, stdin), JSON out."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("answer", nargs="?", default="-", help="a JSON file, or - for stdin")
+
+    def handle(self, *args: object, answer: str, **options: object) -> None:
+        try:
+            text = sys.stdin.read() if answer == "-" else Path(answer).read_text()
+            slug, seed, claim = parse_answer(json.loads(text))
+        except OSError as error:
+            raise CommandError(f"Cannot read {answer}: {error.strerror}.", returncode=2) from None
+        except json.JSONDecodeError as error:
+            raise CommandError(f"The answer is not valid JSON: {error}.", returncode=2) from None
+        except ValueError as error:
+            raise CommandError(str(error), returncode=2) from None
+        case = Case.objects.filter(slug=slug).first()
+        if case is None:
+            raise CommandError(f"No case with slug {slug!r}.", returncode=2)
+        variant = case.variant(seed)
+        profile = get_profile(case.payer_profile)
+        result = grade(variant.expected, claim, profile, current_catalog())
+        payload = {
+            "case": case.slug,
+            "seed": seed,
+            "payer_profile": profile.key,
+            "minutes": variant.minutes,
+            "score": result.score,
+            "marks": [
+                {
+                    "code": mark.code,
+                    "status": mark.status,
+                    "credit": mark.credit,
+                    "reasons": list(mark.reasons),
+                }
+                for mark in result.marks
+            ],
+            "findings": [
+                {
+                    "rule_id": f.rule_id,
+                    "skill": f.skill,
+                    "severity": f.severity,
+                    "message": f.message,
+                    "code": f.line_code,
+                }
+                for f in result.findings
+            ],
+            "expected": [
+                [line_to_json(line) for line in claim] for claim in variant.expected.alternatives
+            ],
+        }
+        self.stdout.write(json.dumps(payload, indent=2))

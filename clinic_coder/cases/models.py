@@ -1,0 +1,245 @@
+"""Cases (visit notes with their documented services), case sets and case revisions."""
+
+import random
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from clinic_coder.catalog.models import current_catalog
+from clinic_coder.coding import variants
+from clinic_coder.coding.catalog import Catalog
+from clinic_coder.coding.derive import derive_expected
+from clinic_coder.coding.profiles import PROFILES, get_profile
+from clinic_coder.coding.skills import SKILLS
+from clinic_coder.coding.techniques import TECHNIQUES
+from clinic_coder.coding.types import DocumentedService as EngineService
+from clinic_coder.coding.types import ExpectedClaim, VisitFacts
+
+PROFILE_CHOICES = [(key, profile.name) for key, profile in PROFILES.items()]
+SKILL_CHOICES = list(SKILLS.items())
+TECHNIQUE_CHOICES = sorted(
+    ((key, f"{t.name} ({t.code or 'code given'})") for key, t in TECHNIQUES.items()),
+    key=lambda choice: choice[1],
+)
+
+
+class Difficulty(models.TextChoices):
+    INTRO = "intro", "Introductory"
+    CORE = "core", "Core"
+    ADVANCED = "advanced", "Advanced"
+
+
+class Provider(models.TextChoices):
+    CHIROPRACTOR = "chiropractor", "Chiropractor"
+    PHYSICAL_THERAPIST = "physical_therapist", "Physical therapist"
+
+
+class Care(models.TextChoices):
+    ACTIVE = "active", "Active / corrective care"
+    MAINTENANCE = "maintenance", "Maintenance care"
+
+
+class CaseQuerySet(models.QuerySet):
+    def published(self) -> "CaseQuerySet":
+        return self.filter(status=Case.Status.PUBLISHED)
+
+    def exercising(self, skill: str) -> "CaseQuerySet":
+        # Skills live in a JSON list; a containment lookup is not portable to SQLite.
+        return self.filter(skills__icontains=f'"{skill}"')
+
+
+class Case(models.Model):
+    """A visit to code. The note's {key} placeholders are bound to its services' minutes."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=160)
+    note = models.TextField(help_text="The visit note. Write {key} where a service's minutes go.")
+    difficulty = models.CharField(max_length=10, choices=Difficulty.choices)
+    payer_profile = models.CharField(max_length=40, choices=PROFILE_CHOICES)
+    skills = models.JSONField(default=list, blank=True)
+    teaching_point = models.TextField()
+    provider = models.CharField(
+        max_length=20, choices=Provider.choices, default=Provider.CHIROPRACTOR
+    )
+    care = models.CharField(max_length=20, choices=Care.choices, default=Care.ACTIVE)
+    abn_signed = models.BooleanField("ABN signed", default=False)
+    em_separately_identifiable = models.BooleanField("E/M separately identifiable", default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(default=1)
+    key_override = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="An instructor's own key (claim lines), used instead of the derived one.",
+    )
+    key_override_reason = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(key_override__isnull=True) | ~models.Q(key_override_reason=""),
+                name="key_override_needs_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("case_detail", args=[self.slug])
+
+    @property
+    def facts(self) -> VisitFacts:
+        return VisitFacts(
+            provider=self.provider,
+            care=self.care,
+            abn_signed=self.abn_signed,
+            em_separately_identifiable=self.em_separately_identifiable,
+        )
+
+    def draw_minutes(self, seed: int, services: list["DocumentedService"] | None = None):
+        services = self.services.all() if services is None else services
+        return variants.draw_minutes(
+            seed,
+            {
+                s.key: variants.MinuteRange(s.minutes_low, s.minutes_high)
+                for s in services
+                if s.minutes_low is not None
+            },
+        )
+
+    def variant(self, seed: int, catalog: Catalog | None = None) -> "CaseVariant":
+        """The note and key of one variant. Same seed, same text and key, always."""
+        catalog = catalog or current_catalog()
+        services = list(self.services.all())
+        minutes = self.draw_minutes(seed, services)
+        engine_services = [s.to_engine(minutes.get(s.key)) for s in services]
+        return CaseVariant(
+            case=self,
+            seed=seed,
+            minutes=minutes,
+            note=variants.render_note(self.note, minutes),
+            expected=derive_expected(
+                engine_services, self.facts, get_profile(self.payer_profile), catalog
+            ),
+        )
+
+    @staticmethod
+    def new_seed() -> int:
+        return random.SystemRandom().randrange(1, 2**31)
+
+
+class CaseVariant:
+    """A case with concrete minutes: the note a student reads and the key they are graded on."""
+
+    def __init__(
+        self, *, case: Case, seed: int, minutes: dict, note: str, expected: ExpectedClaim
+    ) -> None:
+        self.case = case
+        self.seed = seed
+        self.minutes = minutes
+        self.note = note
+        self.expected = expected
+
+
+class DocumentedService(models.Model):
+    """One service the note documents; minutes are a range for variants (low == high if fixed)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="services")
+    position = models.PositiveSmallIntegerField(default=0)
+    key = models.SlugField(
+        max_length=30, help_text="The placeholder name in the note: {key} shows the minutes."
+    )
+    technique = models.CharField(max_length=40, choices=TECHNIQUE_CHOICES)
+    regions = models.JSONField(default=list, blank=True)
+    minutes_low = models.PositiveSmallIntegerField(null=True, blank=True)
+    minutes_high = models.PositiveSmallIntegerField(null=True, blank=True)
+    attended = models.BooleanField(default=True)
+    patient_active = models.BooleanField(default=False)
+    time_block = models.PositiveSmallIntegerField(default=1)
+    code = models.CharField(
+        max_length=12, blank=True, help_text="Only for office visits (E/M level) and clinic codes."
+    )
+    remarks = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["case", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "key"], name="service_key_unique_in_case"),
+            models.CheckConstraint(
+                condition=models.Q(minutes_low__isnull=True, minutes_high__isnull=True)
+                | models.Q(minutes_low__lte=models.F("minutes_high")),
+                name="minutes_range_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.technique} ({self.minutes_label})"
+
+    @property
+    def minutes_label(self) -> str:
+        if self.minutes_low is None:
+            return "no minutes"
+        if self.minutes_low == self.minutes_high:
+            return f"{self.minutes_low} min"
+        return f"{self.minutes_low}-{self.minutes_high} min"
+
+    def to_engine(self, minutes: int | None) -> EngineService:
+        return EngineService(
+            technique=self.technique,
+            regions=tuple(self.regions),
+            minutes=minutes,
+            attended=self.attended,
+            patient_active=self.patient_active,
+            time_block=self.time_block,
+            code=self.code or None,
+            remarks=self.remarks,
+        )
+
+
+class CaseSet(models.Model):
+    """An ordered group of cases on one topic, to practise or to assign."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=160)
+    description = models.TextField(blank=True)
+    cases = models.ManyToManyField(Case, through="CaseSetItem", related_name="case_sets")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def ordered_cases(self) -> models.QuerySet:
+        return self.cases.order_by("set_items__position")
+
+
+class CaseSetItem(models.Model):
+    case_set = models.ForeignKey(CaseSet, on_delete=models.CASCADE, related_name="items")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="set_items")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["case_set", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["case_set", "case"], name="case_once_per_set")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position + 1}. {self.case} in {self.case_set}"

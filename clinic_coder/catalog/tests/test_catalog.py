@@ -1,0 +1,35 @@
+import json
+from pathlib import Path
+
+from clinic_coder.catalog.loading import load_catalog
+from clinic_coder.catalog.models import ProcedureCode, current_catalog
+from clinic_coder.coding.catalog import builtin_code_rows
+
+FIXTURE = Path(__file__).resolve().parents[3] / "fixtures" / "codes.json"
+
+
+def test_it_keeps_the_fixture_in_step_with_the_engine():
+    assert json.loads(FIXTURE.read_text()) == builtin_code_rows()
+
+
+def test_it_loads_every_code_of_the_rules_reference(db):
+    load_catalog()
+    codes = set(ProcedureCode.objects.values_list("code", flat=True))
+    expected = {
+        "97124", "97140", "97112", "97110", "97530", "97116", "97035", "97032", "97033",
+        "97010", "97012", "97014", "G0283", "97018", "97026", "98940", "98941", "98942",
+        "98943", "99202", "99203", "99204", "99205", "99211", "99212", "99213", "99214", "99215",
+    }  # fmt: skip
+    assert codes == expected
+    assert ProcedureCode.objects.get(code="97033").timed  # some sites wrongly list it untimed
+    assert not ProcedureCode.objects.get(code="97012").timed
+
+
+def test_it_refreshes_without_touching_clinic_codes(db):
+    ProcedureCode.objects.create(code="19-NC", descriptor="Ours", timed=False, family="clinic",
+                                 clinic_internal=True)  # fmt: skip
+    load_catalog()
+    load_catalog()
+    assert ProcedureCode.objects.filter(code="97140").count() == 1
+    assert ProcedureCode.objects.get(code="19-NC").descriptor == "Ours"
+    assert "19-NC" in current_catalog()
