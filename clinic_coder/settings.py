@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "clinic_coder.catalog",
     "clinic_coder.cases",
     "clinic_coder.cohorts",
+    "clinic_coder.practice",
 ]
 
 MIDDLEWARE = [

@@ -30,3 +30,68 @@ def log_in(page, username: str, password: str = PASSWORD) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_label("Password").press("Enter")
     page.wait_for_load_state()
+
+
+def make_case(*, slug: str = "neck-release", services: list[dict] | None = None, **overrides):
+    """A published case; services are dicts of DocumentedService fields."""
+    from clinic_coder.cases.models import Case, DocumentedService
+
+    fields = {
+        "title": "Neck release",
+        "note": "S: Stiff neck.\nP: Myofascial release, R upper trapezius, {mfr} min.",
+        "difficulty": "intro",
+        "payer_profile": "commercial-per-code",
+        "skills": ["code-choice-manual-therapy"],
+        "teaching_point": "One specific muscle freed of adhesions is manual therapy.",
+        "status": Case.Status.PUBLISHED,
+    } | overrides
+    case = Case.objects.create(slug=slug, **fields)
+    if services is None:
+        services = [
+            {"key": "mfr", "technique": "myofascial_release", "regions": ["cervical"],
+             "minutes_low": 24, "minutes_high": 24}
+        ]  # fmt: skip
+    for position, service in enumerate(services):
+        DocumentedService.objects.create(case=case, position=position, **service)
+    return case
+
+
+def make_case_set(*, slug: str = "basics", cases=(), **overrides):
+    from clinic_coder.cases.models import CaseSet, CaseSetItem
+
+    case_set = CaseSet.objects.create(
+        slug=slug, title=overrides.pop("title", "Basics"), **overrides
+    )
+    for position, case in enumerate(cases):
+        CaseSetItem.objects.create(case_set=case_set, case=case, position=position)
+    return case_set
+
+
+def make_assignment(*, cohort, case_set, **overrides):
+    import datetime
+
+    from django.utils import timezone
+
+    from clinic_coder.cohorts.models import Assignment
+
+    now = timezone.now()
+    fields = {
+        "opens_at": now - datetime.timedelta(days=1),
+        "due_at": now + datetime.timedelta(days=7),
+    } | overrides
+    return Assignment.objects.create(cohort=cohort, case_set=case_set, **fields)
+
+
+def answer_data(lines: list[dict], *, token: str = "", initial: int | None = None) -> dict:
+    """POST data for the answer builder: one formset row per line."""
+    data = {
+        "token": token,
+        "form-TOTAL_FORMS": str(len(lines)),
+        "form-INITIAL_FORMS": str(len(lines) if initial is None else initial),
+        "form-MIN_NUM_FORMS": "0",
+        "form-MAX_NUM_FORMS": "20",
+    }
+    for index, line in enumerate(lines):
+        for name in ("code", "minutes", "units", "modifiers"):
+            data[f"form-{index}-{name}"] = str(line.get(name, ""))
+    return data

@@ -275,7 +275,7 @@ def _validate_facts(facts: object, where: str) -> list[str]:
 
 def _validate_codable(case: dict, where: str, catalog: Catalog) -> list[str]:
     """The engine must be able to derive a key at both ends of every range."""
-    case_obj, services = _build(case)
+    case_obj, services = build_case(case)
     for end in (0, 1):
         minutes = {
             s.key: (s.minutes_low, s.minutes_high)[end]
@@ -319,7 +319,7 @@ def _text(value: object) -> bool:
 # --- import ------------------------------------------------------------------------------
 
 
-def _build(data: dict) -> tuple[Case, list[DocumentedService]]:
+def build_case(data: dict) -> tuple[Case, list[DocumentedService]]:
     """Unsaved model instances from one valid case dict."""
     facts = {**FACT_DEFAULTS, **data.get("facts", {})}
     case = Case(
@@ -362,7 +362,7 @@ def import_bank(data: object, *, user=None) -> ImportResult:
         raise ImportFailed(errors)
     result = ImportResult()
     for case_data in data["cases"]:
-        built, services = _build(case_data)
+        built, services = build_case(case_data)
         existing = Case.objects.filter(slug=built.slug).first()
         if existing is None:
             built.created_by = user

@@ -14,7 +14,7 @@ from clinic_coder.coding.profiles import PROFILES, get_profile
 from clinic_coder.coding.skills import SKILLS
 from clinic_coder.coding.techniques import TECHNIQUES
 from clinic_coder.coding.types import DocumentedService as EngineService
-from clinic_coder.coding.types import ExpectedClaim, VisitFacts
+from clinic_coder.coding.types import ExpectedClaim, PayerProfile, VisitFacts
 
 PROFILE_CHOICES = [(key, profile.name) for key, profile in PROFILES.items()]
 SKILL_CHOICES = list(SKILLS.items())
@@ -120,10 +120,20 @@ class Case(models.Model):
             },
         )
 
-    def variant(self, seed: int, catalog: Catalog | None = None) -> "CaseVariant":
-        """The note and key of one variant. Same seed, same text and key, always."""
+    def variant(
+        self,
+        seed: int,
+        catalog: Catalog | None = None,
+        services: list["DocumentedService"] | None = None,
+        profile: PayerProfile | None = None,
+    ) -> "CaseVariant":
+        """The note and key of one variant. Same seed, same text and key, always.
+
+        profile replaces the case's own payer (an assignment may set one for all its cases).
+        """
         catalog = catalog or current_catalog()
-        services = list(self.services.all())
+        profile = profile or get_profile(self.payer_profile)
+        services = list(self.services.all()) if services is None else services
         minutes = self.draw_minutes(seed, services)
         engine_services = [s.to_engine(minutes.get(s.key)) for s in services]
         return CaseVariant(
@@ -131,23 +141,52 @@ class Case(models.Model):
             seed=seed,
             minutes=minutes,
             note=variants.render_note(self.note, minutes),
-            expected=derive_expected(
-                engine_services, self.facts, get_profile(self.payer_profile), catalog
-            ),
+            profile=profile,
+            expected=derive_expected(engine_services, self.facts, profile, catalog),
         )
 
     @staticmethod
     def new_seed() -> int:
         return random.SystemRandom().randrange(1, 2**31)
 
+    def current_revision(self) -> "CaseRevision":
+        """The frozen copy of this case that a new attempt is graded against.
+
+        Editing a case whose current revision already has attempts makes a new version, so
+        earlier attempts keep the case (and so the key) they were graded against.
+        """
+        from .exchange import export_case
+
+        content = export_case(self)
+        revision = self.revisions.filter(version=self.version).first()
+        if revision is None:
+            return self.revisions.create(version=self.version, content=content)
+        if revision.content == content:
+            return revision
+        if revision.has_attempts():
+            self.version += 1
+            self.save(update_fields=["version"])
+            return self.revisions.create(version=self.version, content=content)
+        revision.content = content
+        revision.save(update_fields=["content"])
+        return revision
+
 
 class CaseVariant:
     """A case with concrete minutes: the note a student reads and the key they are graded on."""
 
     def __init__(
-        self, *, case: Case, seed: int, minutes: dict, note: str, expected: ExpectedClaim
+        self,
+        *,
+        case: Case,
+        seed: int,
+        minutes: dict,
+        note: str,
+        profile: PayerProfile,
+        expected: ExpectedClaim,
     ) -> None:
         self.case = case
+        self.profile = profile
         self.seed = seed
         self.minutes = minutes
         self.note = note
@@ -243,3 +282,32 @@ class CaseSetItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position + 1}. {self.case} in {self.case_set}"
+
+
+class CaseRevision(models.Model):
+    """One version of a case, frozen as its export; attempts point at the one they answered."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    content = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "version"], name="one_revision_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} v{self.version}"
+
+    def has_attempts(self) -> bool:
+        return self.attempts.exists()
+
+    def variant(
+        self, seed: int, catalog: Catalog | None = None, profile: PayerProfile | None = None
+    ) -> CaseVariant:
+        from .exchange import build_case
+
+        case, services = build_case(self.content)
+        return case.variant(seed, catalog, services=services, profile=profile)

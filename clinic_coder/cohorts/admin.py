@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Cohort, Enrollment
+from .models import Assignment, Cohort, Enrollment
 
 
 class EnrollmentInline(admin.TabularInline):
@@ -23,3 +23,9 @@ class EnrollmentAdmin(admin.ModelAdmin):
     list_filter = ["active", "cohort"]
     search_fields = ["student__username", "student__last_name", "cohort__name"]
     autocomplete_fields = ["student"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["case_set", "cohort", "opens_at", "due_at", "attempts_allowed", "feedback"]
+    list_filter = ["cohort", "feedback", "late_policy"]

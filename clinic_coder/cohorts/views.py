@@ -7,12 +7,6 @@ from clinic_coder.accounts.models import Role
 from .models import Cohort
 
 
-@role_required(Role.STUDENT)
-def student_home(request: HttpRequest) -> HttpResponse:
-    cohorts = Cohort.objects.with_student(request.user).prefetch_related("instructors")
-    return render(request, "cohorts/student_home.html", {"cohorts": cohorts})
-
-
 @role_required(Role.INSTRUCTOR)
 def instructor_home(request: HttpRequest) -> HttpResponse:
     cohorts = Cohort.objects.with_student_counts()

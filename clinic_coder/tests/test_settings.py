@@ -68,7 +68,7 @@ def test_it_defaults_to_sqlite_with_wal_and_immediate_transactions():
         "--verbosity=0",
         "-c",
         "from django.conf import settings; d = settings.DATABASES['default']; "
-        "print(d['ENGINE'], d['OPTIONS']['transaction_mode'], 'WAL' in d['OPTIONS']['init_command'])",
+        "o = d['OPTIONS']; print(d['ENGINE'], o['transaction_mode'], 'WAL' in o['init_command'])",
     )
     assert result.stdout.split() == ["django.db.backends.sqlite3", "IMMEDIATE", "True"]
 

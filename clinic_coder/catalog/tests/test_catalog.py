@@ -8,8 +8,9 @@ from clinic_coder.coding.catalog import builtin_code_rows
 FIXTURE = Path(__file__).resolve().parents[3] / "fixtures" / "codes.json"
 
 
-def test_it_keeps_the_fixture_in_step_with_the_engine():
+def test_it_loads_the_fixture_the_engine_reads():
     assert json.loads(FIXTURE.read_text()) == builtin_code_rows()
+    assert builtin_code_rows()[0]["code"] == "97124"
 
 
 def test_it_loads_every_code_of_the_rules_reference(db):

@@ -1,0 +1,380 @@
+"""derive_expected(): from the documented services of a visit to every acceptable claim.
+
+1. Code each service from its technique (spinal CMT by the number of spinal regions, unattended
+   e-stim by payer, office visits and clinic codes as written on the service).
+2. Run the bundling edits: some services leave the claim, some lines need 59/X or 25.
+3. Count units over the billable services only, by the payer's method.
+4. Add the payer's line modifiers and spell out every acceptable claim: one per tie in the
+   units and per 59-or-X choice.
+Every step is recorded as an info finding, so the key can explain itself with the arithmetic.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from itertools import product
+
+from .catalog import SPINAL_CMT_CODES, Catalog, CodeInfo, default_catalog
+from .edits import (
+    Effect,
+    apply_edits,
+    describe,
+    modifier_choices,
+    modifier_reason,
+    payer_modifiers,
+    region_names,
+)
+from .errors import MAX_MINUTES, BadCase, UnknownCode
+from .rules import finding
+from .skills import skill_for_family
+from .techniques import TECHNIQUES, Technique
+from .types import (
+    EXTRASPINAL_REGIONS,
+    REGIONS,
+    SPINAL_REGIONS,
+    ClaimLine,
+    CodedService,
+    DocumentedService,
+    ExpectedClaim,
+    Finding,
+    ModifierReason,
+    PayerProfile,
+    VisitFacts,
+)
+from .units import units_by_method
+
+# Codes whose NCCI edit with spinal CMT depends on the region: their services must name one.
+_REGION_EDITED = ("97140", "97124", "97112")
+
+
+def derive_expected(
+    services: Sequence[DocumentedService],
+    facts: VisitFacts,
+    profile: PayerProfile,
+    catalog: Catalog | None = None,
+) -> ExpectedClaim:
+    """Every acceptable claim for a visit, with the steps that explain it.
+
+    Raises BadCase when the services cannot be coded as written (an authoring mistake: unknown
+    technique or region, a timed service without minutes, an office visit without its level...).
+    """
+    catalog = catalog or default_catalog()
+    coded, steps = _code_services(services, facts, profile, catalog)
+    coded, effects = apply_edits(coded, facts, profile)
+    steps.extend(
+        finding(e.rule_id, e.why, severity="info", line_code=coded[e.index].code) for e in effects
+    )
+
+    # Codes in the order the note first mentions them; minutes only from billable services.
+    minutes_by_code: dict[str, int] = {}
+    for s in coded:
+        if s.billable:
+            minutes_by_code[s.code] = minutes_by_code.get(s.code, 0) + (s.counted_minutes or 0)
+    unit_result = units_by_method(profile.unit_method, minutes_by_code, catalog)
+    steps.extend(unit_result.steps)
+
+    reasons: list[ModifierReason] = []
+    line_choices = {
+        code: _modifier_choices(code, coded, effects, facts, profile, catalog, reasons, steps)
+        for code in minutes_by_code
+    }
+    alternatives = [
+        _claim(allocation, choice, minutes_by_code, coded, catalog)
+        for allocation in unit_result.alternatives
+        for choice in product(
+            *(line_choices[code] for code in minutes_by_code if allocation[code] > 0)
+        )
+    ]
+    # Codes no correct allocation bills (under a tie a code may be billed in one key only).
+    unbilled = [c for c in minutes_by_code if all(a[c] == 0 for a in unit_result.alternatives)]
+    if unbilled:
+        cms = profile.unit_method == "cms"
+        steps.append(
+            finding(
+                "cms-leftover-units" if cms else "per-code-units",
+                f"{', '.join(unbilled)} "
+                + ("earns no unit and is" if len(unbilled) == 1 else "earn no unit and are")
+                + " left off the claim.",
+                severity="info",
+                skill="units-cms" if cms else "units-per-code",
+            )
+        )
+    if not alternatives[0]:
+        steps.append(
+            finding(
+                "extra-line",
+                "Nothing in this visit is billable: the right claim is empty, and any line "
+                "would be over-coding.",
+                severity="info",
+            )
+        )
+
+    # GP is not a rule outside Medicare, but many commercial payers ask for it: not wrong there.
+    optional = {
+        code: frozenset({"GP"})
+        for code in minutes_by_code
+        if not profile.medicare and catalog.get(code).is_therapy
+    }
+    return ExpectedClaim(
+        alternatives=tuple(alternatives),
+        steps=tuple(steps),
+        services=coded,
+        facts=facts,
+        profile_key=profile.key,
+        unit_result=unit_result,
+        modifier_reasons=tuple(reasons),
+        optional_modifiers=optional,
+    )
+
+
+def _modifier_choices(
+    code: str,
+    coded: tuple[CodedService, ...],
+    effects: tuple[Effect, ...],
+    facts: VisitFacts,
+    profile: PayerProfile,
+    catalog: Catalog,
+    reasons: list[ModifierReason],
+    steps: list[Finding],
+) -> list[frozenset[str]]:
+    """Every acceptable modifier set for the line of one code; records why in reasons/steps."""
+    fixed: set[str] = set()
+    for modifier, rule_id, why in payer_modifiers(catalog.get(code), facts, profile):
+        fixed.add(modifier)
+        reasons.append(modifier_reason(code, frozenset({modifier}), rule_id, why))
+        steps.append(finding(rule_id, why, severity="info", line_code=code))
+    line_effects = [e for e in effects if coded[e.index].code == code and coded[e.index].billable]
+    for e in line_effects:
+        if e.kind == "modifier":
+            fixed.add(e.modifier)
+            reasons.append(modifier_reason(code, frozenset({e.modifier}), e.rule_id, e.why))
+    distinct = _unique_distinct([e for e in line_effects if e.kind == "distinct"])
+    reasons.extend(
+        modifier_reason(code, frozenset({"59", e.modifier}), e.rule_id, e.why) for e in distinct
+    )
+    return [frozenset(fixed) | choice for choice in modifier_choices(distinct)]
+
+
+def _claim(
+    allocation: Mapping[str, int],
+    modifiers: tuple[frozenset[str], ...],
+    minutes_by_code: dict[str, int],
+    coded: tuple[CodedService, ...],
+    catalog: Catalog,
+) -> tuple[ClaimLine, ...]:
+    """One acceptable claim: the codes this allocation bills, each with its chosen modifiers."""
+    billed = [code for code in minutes_by_code if allocation[code] > 0]
+    return tuple(
+        ClaimLine(
+            code=code,
+            minutes=minutes_by_code[code] if catalog.get(code).timed else None,
+            units=allocation[code],
+            modifiers=chosen,
+            sources=tuple(s.index for s in coded if s.billable and s.code == code),
+        )
+        for code, chosen in zip(billed, modifiers, strict=True)
+    )
+
+
+def _unique_distinct(effects: list[Effect]) -> list[Effect]:
+    """One distinct-service reason per X modifier: two 97140 services apart from the CMT need
+    one XS, not two."""
+    seen: dict[str, Effect] = {}
+    for e in effects:
+        seen.setdefault(e.modifier, e)
+    return list(seen.values())
+
+
+def _code_services(
+    services: Sequence[DocumentedService],
+    facts: VisitFacts,
+    profile: PayerProfile,
+    catalog: Catalog,
+) -> tuple[tuple[CodedService, ...], list[Finding]]:
+    problems: list[str] = []
+    for number, service in enumerate(services, start=1):
+        problems.extend(
+            f"Service {number}: {p}" for p in _service_problems(service, facts, catalog)
+        )
+    if problems:
+        raise BadCase(problems)
+
+    spinal = [s for s in services if s.technique == "spinal_cmt"]
+    spinal_regions = sorted({r for s in spinal for r in s.regions}, key=SPINAL_REGIONS.index)
+    if sum(s.technique == "office_visit" for s in services) > 1:
+        problems.append("A visit has one office visit (E/M) code; this case has several.")
+    if spinal and any(_default_code(s) in _REGION_EDITED for s in services if not s.regions):
+        problems.append(
+            "With spinal CMT in the visit, every 97140, 97124 and 97112 service must name its "
+            "region(s): the NCCI edit depends on whether it is the region manipulated."
+        )
+    if problems:
+        raise BadCase(problems)
+
+    coded: list[CodedService] = []
+    steps: list[Finding] = []
+    for index, service in enumerate(services):
+        technique = TECHNIQUES[service.technique]
+        code = _code_for(service, technique, spinal_regions, profile, catalog)
+        info = catalog.get(code)
+        counted = (service.minutes if service.attended else 0) if info.timed else None
+        coded_service = CodedService(
+            index=index, service=service, code=info.code, counted_minutes=counted
+        )
+        steps.append(_coding_step(coded_service, technique, info, spinal_regions, profile))
+        if info.timed and not service.attended:
+            # Unattended minutes never count; a timed code with none bills nothing.
+            coded_service = replace(
+                coded_service,
+                billable=False,
+                excluded_by="timed-minutes-attended-only",
+                excluded_because=(
+                    f"{info.code} for {describe(coded_service)} was not attended: only minutes "
+                    "with the provider in constant attendance count, so it bills nothing "
+                    "(a documentation problem)."
+                ),
+            )
+            steps.append(
+                finding(
+                    "timed-minutes-attended-only",
+                    coded_service.excluded_because,
+                    severity="info",
+                    skill="units-cms" if profile.unit_method == "cms" else "units-per-code",
+                    line_code=info.code,
+                )
+            )
+        coded.append(coded_service)
+    return tuple(coded), steps
+
+
+def _default_code(service: DocumentedService) -> str | None:
+    technique = TECHNIQUES.get(service.technique)
+    return technique.code if technique else None
+
+
+def _service_problems(service: DocumentedService, facts: VisitFacts, catalog: Catalog) -> list[str]:
+    technique = TECHNIQUES.get(service.technique)
+    if technique is None:
+        return [
+            f"unknown technique {service.technique!r}; known techniques: "
+            f"{', '.join(sorted(TECHNIQUES))}."
+        ]
+    problems = []
+    unknown = [r for r in service.regions if r not in REGIONS]
+    if unknown:
+        problems.append(
+            f"unknown region(s) {', '.join(map(repr, unknown))}; use {', '.join(REGIONS)}."
+        )
+    minutes = service.minutes
+    if minutes is not None and (
+        isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 <= minutes <= MAX_MINUTES
+    ):
+        problems.append(f"minutes must be a whole number from 0 to {MAX_MINUTES}, not {minutes!r}.")
+    if service.technique == "spinal_cmt":
+        if not any(r in SPINAL_REGIONS for r in service.regions):
+            problems.append("spinal CMT needs at least one spinal region.")
+        if any(r in EXTRASPINAL_REGIONS for r in service.regions):
+            problems.append(
+                "spinal CMT lists an extraspinal region; put it on an extraspinal_cmt service."
+            )
+    if service.technique == "extraspinal_cmt":
+        if not any(r in EXTRASPINAL_REGIONS for r in service.regions):
+            problems.append("extraspinal CMT needs at least one extraspinal region.")
+        if any(r in SPINAL_REGIONS for r in service.regions):
+            problems.append(
+                "extraspinal CMT lists a spinal region; put it on a spinal_cmt service."
+            )
+    if technique.family == "cmt" and facts.provider != "chiropractor":
+        problems.append(
+            "CMT codes are chiropractic manipulation; a physical therapist's mobilization or "
+            "manipulation is manual therapy (joint_mobilization, 97140)."
+        )
+    if service.technique in ("office_visit", "clinic_code"):
+        if not service.code:
+            problems.append(f"a {technique.name} needs its code written on the service.")
+        else:
+            info = catalog.find(service.code)
+            if info is None:
+                problems.append(str(UnknownCode(service.code)))
+            elif service.technique == "office_visit" and info.family != "em":
+                problems.append(f"{info.code} is not an office visit (E/M) code.")
+    elif (
+        service.code
+        and technique.code
+        and service.technique != "unattended_estim"  # 97014 or G0283, by payer
+        and service.code.strip().upper() != technique.code
+    ):
+        problems.append(
+            f"{technique.name} is coded {technique.code}, not {service.code}: the code "
+            "follows the technique."
+        )
+    if technique.code and catalog.find(technique.code) is None:
+        problems.append(str(UnknownCode(technique.code)))
+    if technique.code and (info := catalog.find(technique.code)) and info.timed and minutes is None:
+        problems.append(f"{technique.name} is a timed code ({info.code}) and needs its minutes.")
+    if (
+        service.technique == "clinic_code"
+        and (info := catalog.find(service.code or ""))
+        and info.timed
+        and minutes is None
+    ):
+        problems.append(f"clinic code {info.code} is timed and needs its minutes.")
+    return problems
+
+
+def _code_for(
+    service: DocumentedService,
+    technique: Technique,
+    spinal_regions: list[str],
+    profile: PayerProfile,
+    catalog: Catalog,
+) -> str:
+    if service.technique == "spinal_cmt":
+        # One spinal CMT code per visit, from every spinal region manipulated in it.
+        count = len(spinal_regions)
+        return (
+            SPINAL_CMT_CODES[0]
+            if count <= 2
+            else SPINAL_CMT_CODES[1]
+            if count <= 4
+            else SPINAL_CMT_CODES[2]
+        )
+    if service.technique == "unattended_estim" and profile.medicare:
+        return "G0283"
+    if technique.code is None:
+        return catalog.get(service.code).code
+    return technique.code
+
+
+def _coding_step(
+    service: CodedService,
+    technique: Technique,
+    info: CodeInfo,
+    spinal_regions: list[str],
+    profile: PayerProfile,
+) -> Finding:
+    lead = f"Service {service.index + 1}, {describe(service)}: {info.code}."
+    skill = skill_for_family(info.family)
+    if service.service.technique == "spinal_cmt":
+        count = len(spinal_regions)
+        return finding(
+            "cmt-spinal-regions",
+            f"{lead} Spinal regions manipulated in the visit: {region_names(spinal_regions)} "
+            f"({count}); {'1-2' if count <= 2 else '3-4' if count <= 4 else '5'} regions is "
+            f"{info.code}.",
+            severity="info",
+            line_code=info.code,
+        )
+    if service.service.technique == "unattended_estim" and profile.medicare:
+        return finding(
+            "medicare-g0283",
+            f"{lead} Unattended e-stim to Medicare is G0283; Medicare does not accept 97014.",
+            severity="info",
+            line_code=info.code,
+        )
+    rule = {
+        "extraspinal_cmt": "cmt-extraspinal",
+        "office_visit": "em-level",
+        "clinic_code": "clinic-code",
+    }.get(service.service.technique, "code-follows-technique")
+    reason = technique.reason if technique.code else f"{technique.reason} {info.descriptor}."
+    return finding(rule, f"{lead} {reason}", severity="info", skill=skill, line_code=info.code)

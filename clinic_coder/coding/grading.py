@@ -1,0 +1,851 @@
+"""Grading a student's claim against the key, with a reason for every mark.
+
+Scoring (also in docs/scoring.md, for students):
+
+- Each line of the key is worth 1 point: 0.5 for the right code, 0.3 for the right units and
+  0.2 for the right modifiers. Minutes are not scored (the units carry the arithmetic); a
+  minutes mismatch gives a warning only.
+- A line with a wrong code earns nothing for that line. When the wrong line stands in for a key
+  line of the same kind of service (say 97124 written where the key has 97140), the two are
+  marked together as one wrong line with one explanation, and there is no extra penalty.
+- Every extra line (over-coding: a code the visit does not support, a bundled service, a code
+  billed twice, a code that is not in the catalog) costs 0.5 point.
+- A key line left out earns 0.
+- score = round(100 * max(0, earned - penalties) / number of key lines), rounded half up,
+  so it is always 0-100.
+- When nothing in the visit is billable the key has no lines: the claim is then worth 1 point
+  for recognising that, so an empty answer scores 100, one extra line 50, two or more 0.
+- A line with 0 units bills nothing: it is ignored, without penalty.
+- When several claims are right (tied units, 59 or XS), the answer is graded against each and
+  keeps the best score.
+- Lines are matched to the key by code. If a code appears on more than one line, the best of
+  those lines is matched and the others are extra lines.
+
+Points are counted in tenths, as integers, so the rounding is exact.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from .catalog import CMT_CODES, SPINAL_CMT_CODES, Catalog, CodeInfo, default_catalog, normalize_code
+from .edits import describe, region_names
+from .rules import RULES, finding
+from .skills import skill_for_family
+from .techniques import NEVER_97112, TECHNIQUES
+from .types import (
+    DISTINCT_MODIFIERS,
+    X_MODIFIERS,
+    ClaimLine,
+    CodedService,
+    ExpectedClaim,
+    Finding,
+    Grade,
+    LineMark,
+    ModifierReason,
+    PayerProfile,
+)
+from .units import band, cms_units, plural, units_for_minutes
+
+# Points in tenths.
+CODE_POINTS = 5
+UNITS_POINTS = 3
+MODIFIER_POINTS = 2
+LINE_POINTS = CODE_POINTS + UNITS_POINTS + MODIFIER_POINTS
+EXTRA_PENALTY = 5
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A student's line, made safe to compare: whatever came in, these fields are well typed."""
+
+    position: int
+    code: str
+    minutes: int | None  # None when missing or not a whole number
+    units: int | None  # None when not a whole number
+    modifiers: frozenset[str]
+
+    @property
+    def bills(self) -> bool:
+        # A 0-unit line bills nothing; unusable units (None, negative) still claim something.
+        return self.units != 0
+
+
+@dataclass(frozen=True)
+class _Match:
+    index: int
+    lines: tuple[ClaimLine, ...]
+    matched: dict[int, _Line]  # key line index -> the student's line with that code
+    wrong: dict[int, _Line]  # key line index -> the student's line with a wrong code
+    extras: tuple[_Line, ...]
+    ignored: tuple[_Line, ...]
+    points: int
+    available: int
+
+    @property
+    def score(self) -> int:
+        earned = max(0, self.points)
+        # round half up of 100 * earned / available, in integers
+        return min(100, (200 * earned + self.available) // (2 * self.available))
+
+
+@dataclass(frozen=True)
+class _Context:
+    expected: ExpectedClaim
+    profile: PayerProfile
+    catalog: Catalog
+    answer: tuple[_Line, ...]
+    match: _Match
+
+    @property
+    def cms(self) -> bool:
+        # The method the key was counted with, so the arithmetic shown is the key's own.
+        return self.expected.unit_result.method == "cms"
+
+    @property
+    def units_skill(self) -> str:
+        return "units-cms" if self.cms else "units-per-code"
+
+    def timed_minutes(self) -> dict[str, int]:
+        """Minutes of each timed code the units were counted on (billable services only)."""
+        minutes = self.expected.unit_result.minutes
+        return {c: m for c, m in minutes.items() if self._timed(c)}
+
+    def _timed(self, code: str) -> bool:
+        info = self.catalog.find(code)
+        return bool(info and info.timed)
+
+    def info(self, code: str) -> CodeInfo:
+        """The catalog entry of a key code; a stand-in if the grading catalog lacks it, since
+        grading must never raise."""
+        return self.catalog.find(code) or CodeInfo(code, "not in the catalog", False, "clinic")
+
+    def sources(self, line: ClaimLine) -> list[CodedService]:
+        return [self.expected.services[i] for i in line.sources]
+
+
+def grade(
+    expected: ExpectedClaim,
+    answer_lines: Iterable[ClaimLine],
+    profile: PayerProfile,
+    catalog: Catalog | None = None,
+) -> Grade:
+    """Grade an answer. Never raises for any answer: every problem becomes a finding."""
+    catalog = catalog or default_catalog()
+    answer = tuple(_normalize(position, line) for position, line in enumerate(answer_lines or ()))
+    matches = [
+        _match(index, lines, answer, expected, catalog)
+        for index, lines in enumerate(expected.alternatives)
+    ]
+    best = max(matches, key=lambda m: (m.score, m.points, -m.index))
+    ctx = _Context(expected, profile, catalog, answer, best)
+
+    marks: list[LineMark] = []
+    findings: list[Finding] = []
+    for i, line in enumerate(best.lines):
+        if i in best.matched:
+            mark, line_findings = _matched_line(line, best.matched[i], ctx)
+        elif i in best.wrong:
+            mark, line_findings = _wrong_line(line, best.wrong[i], ctx)
+        else:
+            mark, line_findings = _missing_line(line, ctx)
+        marks.append(mark)
+        findings.extend(line_findings)
+    for line in best.extras:
+        marks.append(
+            LineMark(line.code, "extra", -EXTRA_PENALTY / 10, ("not on the key: over-coding",))
+        )
+        findings.extend(_extra_line(line, ctx))
+    for line in best.ignored:
+        marks.append(LineMark(line.code, "extra", 0.0, ("0 units: bills nothing, no penalty",)))
+        findings.append(
+            finding(
+                "zero-unit-line",
+                f"{line.code or '(blank)'} with 0 units bills nothing; it is ignored.",
+                severity="info",
+                line_code=line.code or None,
+            )
+        )
+    for check in ANSWER_CHECKS:
+        findings.extend(check(ctx))
+    findings.sort(key=lambda f: _SEVERITY_ORDER[f.severity])
+    return Grade(
+        score=best.score,
+        marks=tuple(marks),
+        findings=tuple(findings),
+        matched_alternative=best.index,
+    )
+
+
+# Reading the answer ---------------------------------------------------------------------------
+
+
+def _normalize(position: int, line: object) -> _Line:
+    return _Line(
+        position=position,
+        code=normalize_code(getattr(line, "code", None)),
+        minutes=_whole(getattr(line, "minutes", None)),
+        units=_whole(getattr(line, "units", None)),
+        modifiers=_modifiers(getattr(line, "modifiers", None)),
+    )
+
+
+def _whole(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _modifiers(value: object) -> frozenset[str]:
+    if value is None:
+        return frozenset()
+    if isinstance(value, str):
+        items: list[object] = list(value.replace(",", " ").split())
+    else:
+        try:
+            items = list(value)  # type: ignore[call-overload]
+        except TypeError:
+            return frozenset()
+    return frozenset(m for m in (normalize_code(item) for item in items) if m)
+
+
+# Matching -------------------------------------------------------------------------------------
+
+
+def _match(
+    index: int,
+    lines: tuple[ClaimLine, ...],
+    answer: tuple[_Line, ...],
+    expected: ExpectedClaim,
+    catalog: Catalog,
+) -> _Match:
+    used: set[int] = set()
+    matched: dict[int, _Line] = {}
+    for i, line in enumerate(lines):
+        candidates = [a for a in answer if a.position not in used and a.code == line.code]
+        if candidates:
+            best = max(candidates, key=lambda a: (_credit(line, a, expected), -a.position))
+            matched[i] = best
+            used.add(best.position)
+    rest = [a for a in answer if a.position not in used]
+    ignored = tuple(a for a in rest if not a.bills)
+    matched_codes = {a.code for a in matched.values()}
+    # A second line for a matched code is a duplicate, never a stand-in for another key line.
+    pairable = [a for a in rest if a.bills and a.code not in matched_codes]
+    wrong: dict[int, _Line] = {}
+    for i, line in enumerate(lines):
+        if i in matched:
+            continue
+        group = _group(catalog.find(line.code))
+        options = [
+            a
+            for a in pairable
+            if a.position not in used and group and _group(catalog.find(a.code)) == group
+        ]
+        if options:
+            # Prefer the line written with this service's minutes: it is the one meant for it.
+            choice = min(options, key=lambda a: (a.minutes != line.minutes, a.position))
+            wrong[i] = choice
+            used.add(choice.position)
+    extras = tuple(a for a in rest if a.bills and a.position not in used)
+    points = sum(_credit(lines[i], a, expected) for i, a in matched.items())
+    points -= EXTRA_PENALTY * len(extras)
+    available = LINE_POINTS * len(lines)
+    if not lines:
+        # Nothing billable: the claim is worth one line's points for recognising that.
+        available = LINE_POINTS
+        points += LINE_POINTS
+    return _Match(index, lines, matched, wrong, extras, ignored, points, available)
+
+
+def _group(info: CodeInfo | None) -> str | None:
+    """Codes that can stand in for one another as one service's code (so a wrong choice)."""
+    if info is None:
+        return None
+    return {"modality": "modality", "cmt": "cmt", "em": "em"}.get(info.family, "procedure")
+
+
+def _credit(line: ClaimLine, answer: _Line, expected: ExpectedClaim) -> int:
+    points = CODE_POINTS
+    if answer.units == line.units:
+        points += UNITS_POINTS
+    if _modifiers_right(line, answer, expected):
+        points += MODIFIER_POINTS
+    return points
+
+
+def _modifiers_right(line: ClaimLine, answer: _Line, expected: ExpectedClaim) -> bool:
+    optional = expected.optional_modifiers.get(line.code, frozenset())
+    return answer.modifiers - optional == line.modifiers - optional
+
+
+# Key lines ------------------------------------------------------------------------------------
+
+
+def _matched_line(line: ClaimLine, answer: _Line, ctx: _Context) -> tuple[LineMark, list[Finding]]:
+    credit = _credit(line, answer, ctx.expected)
+    reasons = ["right code"]
+    findings: list[Finding] = []
+    if answer.units == line.units:
+        reasons.append("right units")
+    else:
+        reasons.append(f"units: {_show(answer.units)}, the key has {line.units}")
+        findings.extend(_units_findings(line, answer, ctx))
+    if _modifiers_right(line, answer, ctx.expected):
+        reasons.append("right modifiers")
+    else:
+        reasons.append(
+            f"modifiers: {_show_mods(answer.modifiers)}, the key has {_show_mods(line.modifiers)}"
+        )
+        findings.extend(_modifier_findings(line, answer, ctx))
+    if line.minutes is not None and answer.minutes is not None and answer.minutes != line.minutes:
+        findings.append(
+            finding(
+                "minutes-match-note",
+                f"{line.code}: you wrote {answer.minutes} minutes; the note documents "
+                f"{line.minutes} attended minutes for it. (No points lost: the units carry the "
+                "arithmetic.)",
+                severity="warning",
+                skill=ctx.units_skill,
+                line_code=line.code,
+            )
+        )
+    status = "right" if credit == LINE_POINTS else "partly_right"
+    return LineMark(line.code, status, credit / 10, tuple(reasons)), findings
+
+
+def _units_findings(line: ClaimLine, answer: _Line, ctx: _Context) -> list[Finding]:
+    if answer.units is None or answer.units < 0:
+        return []  # the claim-wide check explains unusable units once
+    info = ctx.info(line.code)
+    if not info.timed:
+        return [
+            finding(
+                "untimed-one-unit",
+                f"{line.code} is untimed: 1 unit per visit whatever its minutes; you billed "
+                f"{answer.units}.",
+                line_code=line.code,
+            )
+        ]
+    said = f"{line.code}: you billed {plural(answer.units, 'unit')}; the key has {line.units}. "
+    if ctx.cms:
+        return [
+            finding(
+                "cms-leftover-units",
+                said + _cms_arithmetic(line.code, ctx),
+                line_code=line.code,
+            )
+        ]
+    minutes = ctx.expected.unit_result.minutes[line.code]
+    return [
+        finding(
+            "per-code-units",
+            said + f"{line.code} has {minutes} minutes on its own, and {band(minutes)}.",
+            line_code=line.code,
+        )
+    ]
+
+
+def _cms_arithmetic(code: str, ctx: _Context) -> str:
+    result = ctx.expected.unit_result
+    minutes = result.minutes[code]
+    full, left = divmod(minutes, 15)
+    remaining = result.timed_units - sum(m // 15 for m in ctx.timed_minutes().values())
+    text = (
+        f"Under the CMS rule the visit's {result.total_timed_minutes} timed minutes give "
+        f"{plural(result.timed_units, 'unit')} ({band(result.total_timed_minutes)}). {code} has "
+        f"{minutes} minutes: {plural(full, 'full unit')} and {left} left over"
+    )
+    counts = {allocation[code] for allocation in result.alternatives}
+    if len(counts) > 1:
+        return text + "; its leftover ties with another code's, so either may take the unit."
+    if result.units[code] > full:
+        return text + ", and it takes one of the leftover units."
+    if remaining > 0:
+        return text + ", and no leftover unit comes to it: other codes have more left over."
+    return text + "."
+
+
+def _modifier_findings(line: ClaimLine, answer: _Line, ctx: _Context) -> list[Finding]:
+    code = line.code
+    optional = ctx.expected.optional_modifiers.get(code, frozenset())
+    required = line.modifiers
+    given = answer.modifiers
+    findings: list[Finding] = []
+    distinct_needed = required & DISTINCT_MODIFIERS
+    distinct_given = given & DISTINCT_MODIFIERS
+    # 59 with an X modifier is explained once by the claim-wide check.
+    both = "59" in given and bool(given & X_MODIFIERS)
+    if not both and distinct_needed != distinct_given:
+        reasons = _reasons(ctx, code, lambda r: bool(r.options & DISTINCT_MODIFIERS))
+        why = " ".join(r.why for r in reasons)
+        rule = reasons[0].rule_id if reasons else "distinct-service-modifier"
+        if distinct_needed and not distinct_given:
+            text = f"{code} needs 59 or {_x_choice(ctx, code)}: {why}"
+            findings.append(_cite("distinct-service-modifier", text, code, also=rule))
+        elif distinct_needed:
+            text = (
+                f"{code}: {_show_mods(distinct_given)} does not fit; the key has 59 or "
+                f"{_x_choice(ctx, code)}. {why}"
+            )
+            findings.append(_cite("distinct-service-modifier", text, code, also=rule))
+        else:
+            findings.append(
+                finding(
+                    "modifier-not-needed",
+                    f"{code}: no NCCI edit in this visit calls for {_show_mods(distinct_given)}; "
+                    "59 and the X modifiers are only for a distinct service that an edit would "
+                    "otherwise bundle.",
+                    skill="modifiers",
+                    line_code=code,
+                )
+            )
+    for modifier in sorted(required - given - DISTINCT_MODIFIERS):
+        reasons = _reasons(ctx, code, lambda r, m=modifier: m in r.options)
+        if reasons:
+            r = reasons[0]
+            findings.append(
+                finding(r.rule_id, f"{code} is missing {modifier}. {r.why}", line_code=code)
+            )
+    for modifier in sorted(given - required - optional - DISTINCT_MODIFIERS - {"52"}):
+        findings.append(_unneeded(modifier, code, ctx))
+    return findings
+
+
+def _cite(rule_id: str, text: str, code: str, also: str) -> Finding:
+    """A modifier finding naming both the modifier rule and the edit that calls for it."""
+    if also != rule_id:
+        text = f"{text} ({RULES[also].title}.)"
+    return finding(rule_id, text, line_code=code)
+
+
+def _x_choice(ctx: _Context, code: str) -> str:
+    xs = sorted(
+        {
+            m
+            for r in ctx.expected.modifier_reasons
+            if r.code == code
+            for m in r.options & X_MODIFIERS
+        }
+    )
+    return " with ".join(xs) if xs else "an X modifier"
+
+
+def _reasons(
+    ctx: _Context, code: str, keep: Callable[[ModifierReason], bool]
+) -> list[ModifierReason]:
+    return [r for r in ctx.expected.modifier_reasons if r.code == code and keep(r)]
+
+
+def _unneeded(modifier: str, code: str, ctx: _Context) -> Finding:
+    facts = ctx.expected.facts
+    medicare = ctx.profile.medicare
+    if modifier == "AT":
+        if not medicare:
+            text = f"{code}: AT is a Medicare modifier; this claim is not for Medicare."
+            return finding("medicare-chiro-at", text, line_code=code)
+        if code in SPINAL_CMT_CODES and facts.care == "maintenance":
+            text = f"{code}: this is maintenance care, so no AT (GA with an ABN, GZ without)."
+            return finding("medicare-chiro-maintenance", text, line_code=code)
+        text = f"{code}: AT goes only on active spinal CMT, 98940-98942."
+        return finding("medicare-chiro-at", text, line_code=code)
+    if modifier in ("GA", "GZ"):
+        maintenance_cmt = medicare and code in SPINAL_CMT_CODES and facts.care == "maintenance"
+        if maintenance_cmt:
+            text = f"{code}: " + (
+                "the patient signed an ABN, so GA, not GZ."
+                if facts.abn_signed
+                else "no ABN was signed, so GZ, not GA."
+            )
+        else:
+            text = f"{code}: {modifier} marks maintenance CMT expected to be denied; " + (
+                "this visit is active care (AT)."
+                if medicare and code in SPINAL_CMT_CODES
+                else "it does not apply to this line."
+            )
+        return finding("medicare-chiro-maintenance", text, line_code=code)
+    if modifier == "GY":
+        text = f"{code}: GY marks a service Medicare does not cover from a chiropractor; " + (
+            "this claim is not for Medicare."
+            if not medicare
+            else "spinal CMT is covered."
+            if code in SPINAL_CMT_CODES
+            else "here the provider is not a chiropractor."
+            if facts.provider != "chiropractor"
+            else "it does not apply to this line."
+        )
+        return finding("medicare-chiro-gy", text, line_code=code)
+    if modifier == "GP":
+        text = f"{code}: GP goes on therapy codes only; {code} is not one."
+        return finding("medicare-therapy-gp", text, line_code=code)
+    if modifier == "25":
+        text = (
+            f"{code}: 25 goes only on an office visit (E/M) billed with CMT that is significant "
+            "and separately identifiable."
+        )
+        return finding("em-with-cmt", text, line_code=code)
+    text = f"{code}: no rule in this visit calls for modifier {modifier}."
+    return finding("modifier-not-needed", text, line_code=code)
+
+
+def _wrong_line(line: ClaimLine, answer: _Line, ctx: _Context) -> tuple[LineMark, list[Finding]]:
+    reasons = (f"wrong code: the key has {line.code}",)
+    mark = LineMark(answer.code, "wrong", 0.0, reasons)
+    return mark, [_code_choice(line, answer, ctx)]
+
+
+def _code_choice(line: ClaimLine, answer: _Line, ctx: _Context) -> Finding:
+    sources = ctx.sources(line)
+    techniques = list(dict.fromkeys(TECHNIQUES[s.service.technique] for s in sources))
+    expected_info = ctx.info(line.code)
+    answer_info = ctx.catalog.find(answer.code)
+    what = "; ".join(describe(s) for s in sources) or "this service"
+    said = (
+        f"You billed {answer.code} ({answer_info.descriptor if answer_info else 'unknown'}) for "
+        f"{what}; the right code is {line.code} ({expected_info.descriptor})."
+    )
+    skill = skill_for_family(expected_info.family)
+    if ctx.profile.medicare and answer.code == "97014" and line.code == "G0283":
+        return finding(
+            "medicare-g0283",
+            f"{said} Medicare does not accept 97014: unattended e-stim is G0283.",
+            line_code=answer.code,
+        )
+    if line.code in SPINAL_CMT_CODES and answer.code in CMT_CODES:
+        regions = sorted({r for s in sources for r in s.service.regions})
+        text = (
+            f"{said} The note lists {plural(len(regions), 'spinal region')} "
+            f"({region_names(regions)}): 1-2 regions is 98940, 3-4 is 98941, 5 is 98942."
+        )
+        return finding("cmt-spinal-regions", text, line_code=answer.code)
+    if line.code == "98943" and answer.code in CMT_CODES:
+        text = f"{said} Manipulation outside the spine is 98943, whatever the number of regions."
+        return finding("cmt-extraspinal", text, line_code=answer.code)
+    if expected_info.family == "em":
+        text = f"{said} Bill the E/M level the note documents."
+        return finding("em-level", text, line_code=answer.code)
+    reasons = " ".join(t.reason for t in techniques)
+    if answer.code == "97112" and any(t.is_soft_tissue for t in techniques):
+        return finding(
+            "never-97112-for-soft-tissue",
+            f"{said} {reasons} {NEVER_97112}",
+            skill="code-choice-neuromuscular",
+            line_code=answer.code,
+        )
+    rule = (
+        "massage-vs-manual-therapy"
+        if {answer.code, line.code} == {"97124", "97140"}
+        else "clinic-code"
+        if skill == "code-choice-clinic"
+        else "code-follows-technique"
+    )
+    return finding(rule, f"{said} {reasons}", skill=skill, line_code=answer.code)
+
+
+def _missing_line(line: ClaimLine, ctx: _Context) -> tuple[LineMark, list[Finding]]:
+    sources = ctx.sources(line)
+    info = ctx.info(line.code)
+    what = "; ".join(describe(s) for s in sources) or "a service of the visit"
+    modifiers = f" with {_show_mods(line.modifiers)}" if line.modifiers else ""
+    text = f"Missing: {line.code} x{line.units}{modifiers} for {what}."
+    minutes = ctx.expected.unit_result.minutes.get(line.code, 0)
+    if ctx.cms and info.timed and minutes < 8:
+        text += " Under the CMS rule a code under 8 minutes can still win a leftover unit. "
+        text += _cms_arithmetic(line.code, ctx)
+        found = finding("cms-leftover-units", text, line_code=line.code)
+    else:
+        reasons = " ".join(dict.fromkeys(TECHNIQUES[s.service.technique].reason for s in sources))
+        skill = "em-with-cmt" if "25" in line.modifiers else skill_for_family(info.family)
+        found = finding(
+            "missing-line", f"{text} {reasons}".strip(), skill=skill, line_code=line.code
+        )
+    return LineMark(line.code, "missing", 0.0, ("left off the claim",)), [found]
+
+
+# Extra lines ----------------------------------------------------------------------------------
+
+
+def _extra_line(answer: _Line, ctx: _Context) -> list[Finding]:
+    code = answer.code
+    info = ctx.catalog.find(code)
+    if info is None:
+        text = f"{code or '(blank)'} is not a code in the catalog; the line counts as extra."
+        return [finding("unknown-code", text, line_code=code or None)]
+    if code in {a.code for a in ctx.match.matched.values()}:
+        text = f"{code} is on more than one line: bill each code once, with all its units."
+        return [finding("duplicate-line", text, line_code=code)]
+    services = [s for s in ctx.expected.services if s.code == code]
+    excluded = [s for s in services if not s.billable]
+    if excluded:
+        s = excluded[0]
+        skill = ctx.units_skill if s.excluded_by == "timed-minutes-attended-only" else None
+        text = f"{code} should not be billed: {s.excluded_because}"
+        return [finding(s.excluded_by, text, skill=skill, line_code=code)]
+    if services and info.timed:
+        return [_no_unit(code, ctx)]
+    if ctx.profile.medicare and code == "97014":
+        return []  # the claim-wide 97014 check explains it
+    text = f"Nothing in the note is billed as {info.label}: the line is over-coding."
+    return [finding("extra-line", text, skill=skill_for_family(info.family), line_code=code)]
+
+
+def _no_unit(code: str, ctx: _Context) -> Finding:
+    """Why a timed code of the visit earns no unit, for a student who billed it anyway."""
+    result = ctx.expected.unit_result
+    minutes = result.minutes[code]
+    lone = len(ctx.timed_minutes()) == 1
+    if ctx.cms and result.total_timed_minutes < 8:
+        rule = "lone-timed-under-8" if lone else "cms-8-minute-rule"
+        text = (
+            f"{code} earns no unit: the visit has only {result.total_timed_minutes} timed "
+            "minutes, and under 8 timed minutes nothing timed is billed."
+        )
+    elif ctx.cms:
+        rule = "cms-leftover-units"
+        text = f"{code} earns no unit. " + _cms_arithmetic(code, ctx)
+    else:
+        rule = "lone-timed-under-8" if lone else "per-code-units"
+        text = f"{code} earns no unit: {minutes} minutes on its own, and {band(minutes)}."
+    return finding(rule, text, skill=ctx.units_skill, line_code=code)
+
+
+# Claim-wide checks: small functions, run in order (the shape of Django's password validators).
+
+
+def check_59_with_x(ctx: _Context) -> list[Finding]:
+    return [
+        finding(
+            "modifier-59-or-x-not-both",
+            f"{a.code}: 59 and {_show_mods(a.modifiers & X_MODIFIERS)} on one line; use one "
+            "of them (the X modifier that says why, or 59).",
+            line_code=a.code or None,
+        )
+        for a in ctx.answer
+        if "59" in a.modifiers and a.modifiers & X_MODIFIERS
+    ]
+
+
+def check_modifier_52(ctx: _Context) -> list[Finding]:
+    return [
+        finding(
+            "modifier-52-not-for-short-time",
+            f"{a.code}: modifier 52 does not shorten a timed code. Short time is handled by "
+            "the units: 8-22 minutes is 1 unit, and under 8 minutes a code earns no unit on "
+            "its own.",
+            line_code=a.code or None,
+        )
+        for a in ctx.answer
+        if "52" in a.modifiers
+    ]
+
+
+def check_at_with_ga(ctx: _Context) -> list[Finding]:
+    return [
+        finding(
+            "medicare-at-not-with-ga",
+            f"{a.code}: AT (active care, covered) and GA (expected denial, ABN on file) "
+            "contradict each other; never both on one line.",
+            line_code=a.code or None,
+        )
+        for a in ctx.answer
+        if {"AT", "GA"} <= a.modifiers
+    ]
+
+
+def check_97014_to_medicare(ctx: _Context) -> list[Finding]:
+    if not ctx.profile.medicare:
+        return []
+    # A 97014 written where the key has G0283 is already explained by its code-choice finding.
+    explained = {
+        a.position for i, a in ctx.match.wrong.items() if ctx.match.lines[i].code == "G0283"
+    }
+    return [
+        finding(
+            "medicare-g0283",
+            "97014 billed to Medicare: Medicare does not accept 97014; unattended e-stim is G0283.",
+            line_code="97014",
+        )
+        for a in ctx.answer
+        if a.code == "97014" and a.position not in explained and a.bills
+    ]
+
+
+def check_units_usable(ctx: _Context) -> list[Finding]:
+    return [
+        finding(
+            "units-whole-positive",
+            f"{a.code or '(blank)'}: units must be a whole number of 1 or more, not "
+            f"{_show(a.units)}.",
+            line_code=a.code or None,
+        )
+        for a in ctx.answer
+        if a.units is None or a.units < 0
+    ]
+
+
+def _student_timed_units(ctx: _Context) -> dict[str, int] | None:
+    """Units the answer gives each timed code of the visit, or None if some are unusable.
+
+    A line written with a wrong code for a key line counts for that key line's code: the unit
+    arithmetic is judged apart from the code choice.
+    """
+    stands_for = {a.position: ctx.match.lines[i].code for i, a in ctx.match.wrong.items()}
+    units = dict.fromkeys(ctx.timed_minutes(), 0)
+    for a in ctx.answer:
+        code = stands_for.get(a.position, a.code)
+        if code in units:
+            if a.units is None or a.units < 0:
+                return None
+            units[code] += a.units
+    return units
+
+
+def check_rounded_each_code(ctx: _Context) -> list[Finding]:
+    """CMS payer, but the answer used the per-code method."""
+    timed = ctx.timed_minutes()
+    student = _student_timed_units(ctx)
+    if not ctx.cms or len(timed) < 2 or student is None:
+        return []
+    per_code = {c: units_for_minutes(m) for c, m in timed.items()}
+    if student != per_code or any(
+        per_code == {c: a[c] for c in timed} for a in ctx.expected.unit_result.alternatives
+    ):
+        return []
+    result = ctx.expected.unit_result
+    text = (
+        "You rounded each code on its own minutes ("
+        + ", ".join(f"{c} {m} min: {per_code[c]}" for c, m in timed.items())
+        + "). Under the CMS 8-minute rule the timed minutes are added first: "
+        + " + ".join(map(str, timed.values()))
+        + f" = {result.total_timed_minutes} minutes give {plural(result.timed_units, 'unit')} "
+        f"in all, shared out by full units and then leftover minutes: "
+        + _show_allocation({c: result.units[c] for c in timed})
+        + "."
+    )
+    return [finding("cms-no-per-code-rounding", text)]
+
+
+def check_pooled_minutes(ctx: _Context) -> list[Finding]:
+    """Per-code payer, but the answer pooled the minutes as CMS does."""
+    timed = ctx.timed_minutes()
+    student = _student_timed_units(ctx)
+    if ctx.cms or len(timed) < 2 or student is None:
+        return []
+    per_code = {c: units_for_minutes(m) for c, m in timed.items()}
+    pooled = cms_units(timed, ctx.catalog)
+    if student == per_code or student not in [dict(a) for a in pooled.alternatives]:
+        return []
+    text = (
+        "You added the minutes of different codes together ("
+        + " + ".join(map(str, timed.values()))
+        + f" = {pooled.total_timed_minutes} minutes, {plural(pooled.timed_units, 'unit')}), as "
+        "the CMS rule does. This payer counts each code on its own minutes: "
+        + ", ".join(f"{c} {m} min: {per_code[c]}" for c, m in timed.items())
+        + "."
+    )
+    return [finding("per-code-no-pooling", text)]
+
+
+def check_untimed_minutes_counted(ctx: _Context) -> list[Finding]:
+    """CMS payer: the answer's unit total is what the timed plus untimed minutes would give."""
+    student = _student_timed_units(ctx)
+    if not ctx.cms or not student:
+        return []
+    untimed = sum(
+        s.service.minutes or 0
+        for s in ctx.expected.services
+        if s.counted_minutes is None or not s.service.attended
+    )
+    result = ctx.expected.unit_result
+    total = result.total_timed_minutes
+    wrong = units_for_minutes(total + untimed)
+    if untimed == 0 or wrong == result.timed_units or sum(student.values()) != wrong:
+        return []
+    text = (
+        f"Your timed units add up to {wrong}, which is what {total} timed + {untimed} untimed "
+        f"or unattended = {total + untimed} minutes would give: it looks as if untimed minutes "
+        f"were counted. Only timed, attended minutes count: {total} minutes give "
+        f"{plural(result.timed_units, 'unit')}."
+    )
+    # A warning: the unit error itself is already marked; this names its likely cause.
+    return [finding("untimed-minutes-not-timed", text, severity="warning")]
+
+
+def check_code_with_15_minutes(ctx: _Context) -> list[Finding]:
+    """CMS payer: a code with 15+ minutes got nothing while another took its units."""
+    timed = ctx.timed_minutes()
+    student = _student_timed_units(ctx)
+    if not ctx.cms or student is None:
+        return []
+    most = {c: max(a[c] for a in ctx.expected.unit_result.alternatives) for c in timed}
+    found = []
+    for code, minutes in timed.items():
+        takers = [d for d in timed if d != code and student[d] > most[d]]
+        if minutes >= 15 and student[code] == 0 and takers:
+            found.append(
+                finding(
+                    "cms-15-minutes-one-unit",
+                    f"{code} had {minutes} minutes, 15 or more, so it keeps "
+                    f"{plural(minutes // 15, 'full unit')} of its own; you gave its units to "
+                    f"{', '.join(takers)}.",
+                    line_code=code,
+                )
+            )
+    return found
+
+
+def check_band_boundaries(ctx: _Context) -> list[Finding]:
+    """Units one short exactly at a band's first minute (23, 38, 53...): the bands misread."""
+    student = _student_timed_units(ctx)
+    if student is None:
+        return []
+    result = ctx.expected.unit_result
+    if ctx.cms:
+        total = result.total_timed_minutes
+        if total >= 23 and total % 15 == 8 and sum(student.values()) == result.timed_units - 1:
+            text = (
+                f"{total} timed minutes: {band(total)}, not {result.timed_units - 1}. Each band "
+                "starts 8 minutes past a quarter hour (8-22, 23-37, 38-52...), not '8-23, "
+                "24-38'."
+            )
+            return [finding("unit-boundaries", text)]
+        return []
+    found = []
+    for code, minutes in ctx.timed_minutes().items():
+        right = units_for_minutes(minutes)
+        if minutes >= 23 and minutes % 15 == 8 and student[code] == right - 1:
+            text = (
+                f"{code}, {minutes} minutes: {band(minutes)}, not {right - 1}. Each band starts "
+                "8 minutes past a quarter hour (8-22, 23-37, 38-52...)."
+            )
+            found.append(finding("unit-boundaries", text, skill="units-per-code", line_code=code))
+    return found
+
+
+ANSWER_CHECKS: tuple[Callable[[_Context], list[Finding]], ...] = (
+    check_units_usable,
+    check_59_with_x,
+    check_modifier_52,
+    check_at_with_ga,
+    check_97014_to_medicare,
+    check_rounded_each_code,
+    check_pooled_minutes,
+    check_untimed_minutes_counted,
+    check_code_with_15_minutes,
+    check_band_boundaries,
+)
+
+
+# Showing values -------------------------------------------------------------------------------
+
+
+def _show(value: object) -> str:
+    return "nothing" if value is None else str(value)
+
+
+def _show_mods(modifiers: Iterable[str]) -> str:
+    ordered = sorted(modifiers)
+    return ", ".join(ordered) if ordered else "none"
+
+
+def _show_allocation(allocation: dict[str, int]) -> str:
+    return ", ".join(f"{code} x{units}" for code, units in allocation.items())

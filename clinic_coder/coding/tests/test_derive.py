@@ -1,0 +1,549 @@
+import pytest
+
+from clinic_coder.coding.catalog import CodeInfo, default_catalog
+from clinic_coder.coding.derive import derive_expected
+from clinic_coder.coding.errors import BadCase, UnknownProfile
+from clinic_coder.coding.profiles import get_profile
+from clinic_coder.coding.rules import RULES
+from clinic_coder.coding.types import DocumentedService, PayerProfile, VisitFacts
+
+from .factory import (
+    COMMERCIAL_CMS,
+    COMMERCIAL_PER_CODE,
+    MEDICARE,
+    codes,
+    derive,
+    line_for,
+    make_service,
+    modifier_options,
+)
+
+# Choosing the code
+
+
+@pytest.mark.parametrize(
+    ("regions", "code"),
+    [
+        (("cervical",), "98940"),
+        (("cervical", "thoracic"), "98940"),
+        (("cervical", "thoracic", "lumbar"), "98941"),
+        (("cervical", "thoracic", "lumbar", "sacral"), "98941"),
+        (("cervical", "thoracic", "lumbar", "sacral", "pelvic"), "98942"),
+    ],
+)
+def test_it_codes_spinal_cmt_by_the_number_of_spinal_regions(
+    regions: tuple[str, ...], code: str
+) -> None:
+    expected = derive(make_service("spinal_cmt", *regions))
+    assert codes(expected.claim) == [code]
+    assert expected.claim[0].units == 1
+
+
+def test_it_counts_a_region_once_and_merges_spinal_cmt_services() -> None:
+    expected = derive(
+        make_service("spinal_cmt", "cervical", "cervical"),
+        make_service("spinal_cmt", "lumbar", "thoracic"),
+    )
+    # One spinal CMT code per visit: 3 distinct regions -> 98941, from both services.
+    assert codes(expected.claim) == ["98941"]
+    assert expected.claim[0].sources == (0, 1)
+
+
+def test_it_codes_extraspinal_cmt_as_98943() -> None:
+    expected = derive(make_service("extraspinal_cmt", "upper_extremity", "head"))
+    assert codes(expected.claim) == ["98943"]
+
+
+def test_it_codes_unattended_estim_as_97014_for_commercial_payers() -> None:
+    expected = derive(make_service("unattended_estim", "lumbar", minutes=15, attended=False))
+    assert codes(expected.claim) == ["97014"]
+    assert expected.claim[0].units == 1
+
+
+def test_it_codes_unattended_estim_as_g0283_for_medicare() -> None:
+    expected = derive(
+        make_service("unattended_estim", "lumbar", minutes=15, attended=False), profile=MEDICARE
+    )
+    assert codes(expected.claim) == ["G0283"]
+    assert expected.claim[0].modifiers == {"GP", "GY"}
+
+
+def test_it_takes_the_e_m_level_from_the_service() -> None:
+    expected = derive(make_service("office_visit", code="99213"))
+    assert codes(expected.claim) == ["99213"]
+
+
+def test_it_uses_a_clinic_code_with_its_own_timed_flag() -> None:
+    catalog = default_catalog().with_codes([CodeInfo("19-NC", "Clinic service", True, "clinic")])
+    expected = derive_expected(
+        [make_service("clinic_code", "lumbar", code="19-nc", minutes=23)],
+        VisitFacts(),
+        COMMERCIAL_CMS,
+        catalog,
+    )
+    assert codes(expected.claim) == ["19-NC"]
+    assert expected.claim[0].units == 2
+    assert expected.claim[0].modifiers == frozenset()
+
+
+def test_it_explains_each_code_with_the_technique_reason() -> None:
+    expected = derive(make_service("graston", "thoracic", minutes=10))
+    (step,) = [s for s in expected.steps if s.rule_id == "code-follows-technique"]
+    assert "97140" in step.message and "97124" in step.message
+    assert step.skill == "code-choice-manual-therapy"
+
+
+# Minutes that do not count
+
+
+def test_it_does_not_bill_a_timed_service_done_unattended() -> None:
+    expected = derive(
+        make_service("therapeutic_exercise", minutes=20, attended=False),
+        make_service("ultrasound", "lumbar", minutes=10),
+    )
+    assert codes(expected.claim) == ["97035"]
+    assert expected.unit_result.total_timed_minutes == 10
+    assert any(s.rule_id == "timed-minutes-attended-only" for s in expected.steps)
+
+
+def test_it_never_counts_untimed_minutes() -> None:
+    expected = derive(
+        make_service("hot_pack", "lumbar", minutes=15, attended=False),
+        make_service("therapeutic_exercise", minutes=7),
+    )
+    # 7 timed minutes alone: no unit, although 7 + 15 would reach 22.
+    assert codes(expected.claim) == ["97010"]
+
+
+def test_it_bills_nothing_for_a_lone_timed_service_under_8_minutes() -> None:
+    expected = derive(make_service("therapeutic_exercise", minutes=7))
+    assert expected.alternatives == ((),)
+    assert any(s.rule_id == "lone-timed-under-8" for s in expected.steps)
+
+
+def test_it_uses_the_payers_unit_method() -> None:
+    services = (
+        make_service("therapeutic_exercise", minutes=8),
+        make_service("gait_training", minutes=8),
+    )
+    assert [line.units for line in derive(*services, profile=COMMERCIAL_PER_CODE).claim] == [1, 1]
+    cms = derive(*services, profile=COMMERCIAL_CMS)
+    assert {tuple((line.code, line.units) for line in claim) for claim in cms.alternatives} == {
+        (("97110", 1),),
+        (("97116", 1),),
+    }
+
+
+def test_it_adds_the_minutes_of_services_billed_under_one_code() -> None:
+    expected = derive(
+        make_service("myofascial_release", "cervical", minutes=10),
+        make_service("joint_mobilization", "lower_extremity", minutes=15),
+    )
+    assert line_for(expected, "97140").minutes == 25
+    assert line_for(expected, "97140").units == 2
+    assert line_for(expected, "97140").sources == (0, 1)
+
+
+# CMT with 97140
+
+
+def test_it_bundles_97140_on_the_manipulated_region_into_cmt() -> None:
+    expected = derive(
+        make_service("spinal_cmt", "cervical", "thoracic"),
+        make_service("myofascial_release", "cervical", minutes=20),
+        make_service("therapeutic_exercise", minutes=10),
+    )
+    assert codes(expected.claim) == ["98940", "97110"]
+    # The 20 bundled minutes leave the unit count: 10 minutes -> 1 unit.
+    assert expected.unit_result.total_timed_minutes == 10
+    bundled = expected.services[1]
+    assert not bundled.billable and bundled.excluded_by == "ncci-cmt-97140"
+    assert "left out of the units" in bundled.excluded_because
+
+
+def test_it_bundles_97140_that_overlaps_the_manipulated_regions_in_part() -> None:
+    expected = derive(
+        make_service("spinal_cmt", "lumbar"),
+        make_service("myofascial_release", "lumbar", "lower_extremity", minutes=20),
+    )
+    assert codes(expected.claim) == ["98940"]
+
+
+def test_it_bills_97140_on_another_region_with_59_or_xs() -> None:
+    expected = derive(
+        make_service("spinal_cmt", "lumbar"),
+        make_service("myofascial_release", "upper_extremity", minutes=20),
+    )
+    assert codes(expected.claim) == ["98940", "97140"]
+    assert modifier_options(expected, "97140") == {frozenset({"59"}), frozenset({"XS"})}
+    assert modifier_options(expected, "98940") == {frozenset()}
+
+
+def test_it_leaves_97140_alone_without_cmt() -> None:
+    expected = derive(make_service("myofascial_release", "lumbar", minutes=20))
+    assert modifier_options(expected, "97140") == {frozenset()}
+
+
+def test_it_does_not_apply_the_spinal_edit_to_extraspinal_cmt() -> None:
+    expected = derive(
+        make_service("extraspinal_cmt", "upper_extremity"),
+        make_service("myofascial_release", "upper_extremity", minutes=20),
+    )
+    assert codes(expected.claim) == ["98943", "97140"]
+    assert modifier_options(expected, "97140") == {frozenset()}
+
+
+def test_it_needs_regions_on_soft_tissue_services_with_spinal_cmt() -> None:
+    with pytest.raises(BadCase, match="must name its region"):
+        derive(make_service("spinal_cmt", "lumbar"), make_service("effleurage", minutes=10))
+
+
+# CMT with 97124 and 97112
+
+
+@pytest.mark.parametrize("technique", ["effleurage", "postural_reeducation"])
+@pytest.mark.parametrize("profile", [MEDICARE, COMMERCIAL_CMS, COMMERCIAL_PER_CODE])
+def test_it_bills_massage_or_reeducation_on_another_region_with_59_or_xs(
+    technique: str, profile: PayerProfile
+) -> None:
+    expected = derive(
+        make_service("spinal_cmt", "cervical"),
+        make_service(technique, "lumbar", minutes=20),
+        profile=profile,
+    )
+    code = "97124" if technique == "effleurage" else "97112"
+    options = {mods & {"59", "XS", "XU"} for mods in modifier_options(expected, code)}
+    assert options == {frozenset({"59"}), frozenset({"XS"})}
+
+
+@pytest.mark.parametrize("profile", [MEDICARE, COMMERCIAL_CMS])
+def test_it_drops_massage_on_the_manipulated_region_when_the_payer_wants_another_region(
+    profile: PayerProfile,
+) -> None:
+    assert profile.massage_with_cmt_needs_different_region
+    expected = derive(
+        make_service("spinal_cmt", "cervical"),
+        make_service("effleurage", "cervical", minutes=20),
+        profile=profile,
+    )
+    assert codes(expected.claim) == ["98940"]
+    assert expected.services[1].excluded_by == "ncci-cmt-97124-97112"
+    assert expected.unit_result.total_timed_minutes == 0
+
+
+def test_it_allows_massage_on_the_manipulated_region_when_the_payer_does() -> None:
+    assert not COMMERCIAL_PER_CODE.massage_with_cmt_needs_different_region
+    expected = derive(
+        make_service("spinal_cmt", "cervical"),
+        make_service("effleurage", "cervical", minutes=20),
+        profile=COMMERCIAL_PER_CODE,
+    )
+    assert codes(expected.claim) == ["98940", "97124"]
+    # Same structure, so not XS: 59 or XU.
+    assert modifier_options(expected, "97124") == {frozenset({"59"}), frozenset({"XU"})}
+
+
+@pytest.mark.parametrize("profile", [MEDICARE, COMMERCIAL_CMS, COMMERCIAL_PER_CODE])
+def test_it_bills_reeducation_on_the_manipulated_region_with_59_or_xu(
+    profile: PayerProfile,
+) -> None:
+    # The sources disagree only about massage; for 97112 the rule is the modifier alone.
+    expected = derive(
+        make_service("spinal_cmt", "cervical"),
+        make_service("postural_reeducation", "cervical", minutes=20),
+        profile=profile,
+    )
+    assert codes(expected.claim) == ["98940", "97112"]
+    options = {mods & {"59", "XS", "XU"} for mods in modifier_options(expected, "97112")}
+    assert options == {frozenset({"59"}), frozenset({"XU"})}
+
+
+# 97140 with 97530; 97012 with 97140
+
+
+def test_it_drops_97530_in_the_same_time_block_as_97140() -> None:
+    expected = derive(
+        make_service("joint_mobilization", "lumbar", minutes=15),
+        make_service("therapeutic_activities", minutes=15),
+    )
+    assert codes(expected.claim) == ["97140"]
+    assert expected.unit_result.total_timed_minutes == 15
+    assert expected.services[1].excluded_by == "ncci-97140-97530"
+
+
+def test_it_bills_97530_in_another_time_block_with_59_or_xu_on_97530() -> None:
+    expected = derive(
+        make_service("joint_mobilization", "lumbar", minutes=15, time_block=1),
+        make_service("therapeutic_activities", minutes=15, time_block=2),
+    )
+    assert codes(expected.claim) == ["97140", "97530"]
+    assert modifier_options(expected, "97530") == {frozenset({"59"}), frozenset({"XU"})}
+    assert modifier_options(expected, "97140") == {frozenset()}
+
+
+def test_it_ignores_the_97530_edit_when_97140_is_bundled_into_cmt() -> None:
+    expected = derive(
+        make_service("spinal_cmt", "lumbar"),
+        make_service("joint_mobilization", "lumbar", minutes=15),
+        make_service("therapeutic_activities", minutes=15),
+    )
+    assert codes(expected.claim) == ["98940", "97530"]
+    assert modifier_options(expected, "97530") == {frozenset()}
+
+
+def test_it_drops_97140_done_at_the_same_time_as_mechanical_traction() -> None:
+    expected = derive(
+        make_service("mechanical_traction", "lumbar", minutes=15),
+        make_service("myofascial_release", "cervical", minutes=15),
+    )
+    assert codes(expected.claim) == ["97012"]
+    assert expected.services[1].excluded_by == "ncci-97012-97140"
+
+
+def test_it_bills_97140_at_a_separate_time_from_traction_with_59_or_xu() -> None:
+    expected = derive(
+        make_service("mechanical_traction", "lumbar", minutes=15, time_block=1),
+        make_service("myofascial_release", "cervical", minutes=15, time_block=2),
+    )
+    assert codes(expected.claim) == ["97012", "97140"]
+    assert modifier_options(expected, "97140") == {frozenset({"59"}), frozenset({"XU"})}
+
+
+def test_it_wants_59_or_both_reasons_when_two_edits_call_for_a_modifier() -> None:
+    expected = derive(
+        make_service("spinal_cmt", "lumbar"),
+        make_service("mechanical_traction", "lumbar", minutes=15, time_block=1),
+        make_service("myofascial_release", "upper_extremity", minutes=15, time_block=2),
+    )
+    assert modifier_options(expected, "97140") == {frozenset({"59"}), frozenset({"XS", "XU"})}
+
+
+def test_it_does_not_invent_edits_for_unverified_pairs() -> None:
+    # 97110 with 97140 and 97112 with 97530 are claims seen online, not rules.
+    expected = derive(
+        make_service("therapeutic_exercise", minutes=15),
+        make_service("myofascial_release", "lumbar", minutes=15),
+        make_service("balance_training", minutes=15),
+        make_service("therapeutic_activities", minutes=15, time_block=2),
+    )
+    # 97530 is in block 2 and 97140 in block 1, so only 97530 carries a modifier.
+    assert codes(expected.claim) == ["97110", "97140", "97112", "97530"]
+    for code in ("97110", "97140", "97112"):
+        assert modifier_options(expected, code) == {frozenset()}
+
+
+def test_it_applies_no_pair_edits_for_a_payer_without_ncci() -> None:
+    profile = PayerProfile(
+        key="cash",
+        name="No edits",
+        unit_method="cms",
+        medicare=False,
+        ncci_edits=False,
+        massage_with_cmt_needs_different_region=False,
+    )
+    expected = derive(
+        make_service("spinal_cmt", "lumbar"),
+        make_service("myofascial_release", "lumbar", minutes=15),
+        profile=profile,
+    )
+    assert codes(expected.claim) == ["98940", "97140"]
+    assert modifier_options(expected, "97140") == {frozenset()}
+
+
+# 97010 and Medicare
+
+
+def test_it_leaves_hot_packs_off_a_medicare_claim() -> None:
+    expected = derive(
+        make_service("hot_pack", "lumbar", minutes=10, attended=False),
+        make_service("therapeutic_exercise", minutes=10),
+        profile=MEDICARE,
+        provider="physical_therapist",
+    )
+    assert codes(expected.claim) == ["97110"]
+    assert expected.services[0].excluded_by == "medicare-97010-bundled"
+
+
+def test_it_bills_one_hot_pack_unit_to_a_commercial_payer() -> None:
+    expected = derive(
+        make_service("hot_pack", "lumbar", minutes=10),
+        make_service("cold_pack", "cervical", minutes=10),
+    )
+    assert [(line.code, line.units) for line in expected.claim] == [("97010", 1)]
+
+
+# E/M with CMT
+
+
+def test_it_bills_a_separately_identifiable_visit_with_25() -> None:
+    expected = derive(
+        make_service("office_visit", code="99213"),
+        make_service("spinal_cmt", "lumbar"),
+        em_separately_identifiable=True,
+    )
+    assert codes(expected.claim) == ["99213", "98940"]
+    assert line_for(expected, "99213").modifiers == {"25"}
+
+
+def test_it_drops_a_visit_that_is_only_the_pre_manipulation_assessment() -> None:
+    expected = derive(
+        make_service("office_visit", code="99213"), make_service("spinal_cmt", "lumbar")
+    )
+    assert codes(expected.claim) == ["98940"]
+    assert expected.services[0].excluded_by == "em-with-cmt"
+
+
+def test_it_bills_a_visit_without_cmt_without_25() -> None:
+    expected = derive(make_service("office_visit", code="99203"))
+    assert line_for(expected, "99203").modifiers == frozenset()
+
+
+# Medicare and chiropractors
+
+
+def test_it_puts_at_on_active_spinal_cmt_for_medicare() -> None:
+    expected = derive(make_service("spinal_cmt", "lumbar"), profile=MEDICARE)
+    assert line_for(expected, "98940").modifiers == {"AT"}
+
+
+def test_it_puts_ga_on_maintenance_cmt_with_an_abn() -> None:
+    expected = derive(
+        make_service("spinal_cmt", "lumbar"), profile=MEDICARE, care="maintenance", abn_signed=True
+    )
+    assert line_for(expected, "98940").modifiers == {"GA"}
+
+
+def test_it_puts_gz_on_maintenance_cmt_without_an_abn() -> None:
+    expected = derive(make_service("spinal_cmt", "lumbar"), profile=MEDICARE, care="maintenance")
+    assert line_for(expected, "98940").modifiers == {"GZ"}
+
+
+def test_it_never_puts_at_with_ga() -> None:
+    for care in ("active", "maintenance"):
+        for abn in (True, False):
+            expected = derive(
+                make_service("spinal_cmt", "lumbar"), profile=MEDICARE, care=care, abn_signed=abn
+            )
+            for mods in modifier_options(expected, "98940"):
+                assert not {"AT", "GA"} <= mods
+
+
+def test_it_puts_gp_gy_and_xs_on_a_chiropractors_97140_to_medicare() -> None:
+    expected = derive(
+        make_service("spinal_cmt", "lumbar"),
+        make_service("myofascial_release", "upper_extremity", minutes=20),
+        profile=MEDICARE,
+    )
+    assert modifier_options(expected, "97140") == {
+        frozenset({"GP", "GY", "XS"}),
+        frozenset({"GP", "GY", "59"}),
+    }
+
+
+def test_it_puts_gy_on_extraspinal_cmt_and_visits_from_a_chiropractor() -> None:
+    expected = derive(
+        make_service("office_visit", code="99213"),
+        make_service("spinal_cmt", "lumbar"),
+        make_service("extraspinal_cmt", "lower_extremity"),
+        profile=MEDICARE,
+        em_separately_identifiable=True,
+    )
+    assert line_for(expected, "98943").modifiers == {"GY"}
+    assert line_for(expected, "99213").modifiers == {"25", "GY"}
+    assert line_for(expected, "98940").modifiers == {"AT"}
+
+
+def test_it_puts_only_gp_on_a_physical_therapists_therapy_codes() -> None:
+    expected = derive(
+        make_service("therapeutic_exercise", minutes=25),
+        make_service("office_visit", code="99203"),
+        profile=MEDICARE,
+        provider="physical_therapist",
+    )
+    assert line_for(expected, "97110").modifiers == {"GP"}
+    assert line_for(expected, "99203").modifiers == frozenset()
+
+
+def test_it_adds_no_medicare_modifiers_for_a_commercial_payer() -> None:
+    expected = derive(
+        make_service("spinal_cmt", "lumbar"),
+        make_service("therapeutic_exercise", minutes=25),
+        profile=COMMERCIAL_CMS,
+    )
+    assert all(line.modifiers == frozenset() for line in expected.claim)
+    assert expected.optional_modifiers == {"97110": {"GP"}}
+
+
+# Bad cases
+
+
+@pytest.mark.parametrize(
+    ("service", "message"),
+    [
+        (DocumentedService("reiki"), "unknown technique 'reiki'"),
+        (DocumentedService("effleurage", ("back",), minutes=10), "unknown region"),
+        (DocumentedService("effleurage", ("lumbar",)), "needs its minutes"),
+        (DocumentedService("effleurage", ("lumbar",), minutes=-5), "whole number from 0"),
+        (DocumentedService("spinal_cmt", ()), "at least one spinal region"),
+        (DocumentedService("spinal_cmt", ("cervical", "head")), "extraspinal region"),
+        (DocumentedService("extraspinal_cmt", ("lumbar",)), "at least one extraspinal"),
+        (DocumentedService("office_visit"), "needs its code"),
+        (DocumentedService("office_visit", code="97110"), "not an office visit"),
+        (DocumentedService("clinic_code", code="19-NC"), "Unknown code '19-NC'"),
+        (DocumentedService("effleurage", ("lumbar",), 10, code="97140"), "follows the technique"),
+    ],
+)
+def test_it_refuses_a_service_it_cannot_code(service: DocumentedService, message: str) -> None:
+    with pytest.raises(BadCase, match=message):
+        derive(service)
+
+
+def test_it_refuses_cmt_by_a_physical_therapist() -> None:
+    with pytest.raises(BadCase, match="joint_mobilization"):
+        derive(make_service("spinal_cmt", "lumbar"), provider="physical_therapist")
+
+
+def test_it_refuses_two_office_visits() -> None:
+    with pytest.raises(BadCase, match="one office visit"):
+        derive(
+            make_service("office_visit", code="99213"), make_service("office_visit", code="99213")
+        )
+
+
+def test_it_reports_every_problem_at_once() -> None:
+    with pytest.raises(BadCase) as raised:
+        derive(DocumentedService("reiki"), DocumentedService("effleurage", ("back",), 10))
+    assert len(raised.value.problems) == 2
+    assert raised.value.problems[0].startswith("Service 1:")
+
+
+# The key explains itself
+
+
+def test_it_bills_nothing_for_no_services() -> None:
+    assert derive().alternatives == ((),)
+
+
+def test_it_explains_every_step_with_a_registered_rule() -> None:
+    expected = derive(
+        make_service("office_visit", code="99213"),
+        make_service("spinal_cmt", "lumbar", "cervical", "thoracic"),
+        make_service("myofascial_release", "lumbar", minutes=12),
+        make_service("graston", "upper_extremity", minutes=14),
+        make_service("unattended_estim", "lumbar", minutes=15, attended=False),
+        make_service("hot_pack", "lumbar", minutes=10, attended=False),
+        profile=MEDICARE,
+    )
+    assert all(step.severity == "info" and step.rule_id in RULES for step in expected.steps)
+    text = "\n".join(step.message for step in expected.steps)
+    assert "cervical, thoracic, lumbar (3); 3-4 regions is 98941" in text
+    assert "left out of the units" in text
+    assert "G0283" in text
+
+
+def test_it_finds_the_built_in_profiles_by_key() -> None:
+    assert get_profile("medicare").unit_method == "cms"
+    assert get_profile("commercial-per-code").unit_method == "per-code"
+    assert get_profile("commercial-cms").unit_method == "cms"
+    with pytest.raises(UnknownProfile, match="Unknown payer profile 'aetna'"):
+        get_profile("aetna")

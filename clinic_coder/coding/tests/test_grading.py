@@ -1,0 +1,637 @@
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from clinic_coder.coding.grading import grade
+from clinic_coder.coding.rules import RULES
+from clinic_coder.coding.skills import SKILLS
+from clinic_coder.coding.types import (
+    ClaimLine,
+    DocumentedService,
+    ExpectedClaim,
+    Finding,
+    Grade,
+    PayerProfile,
+)
+
+from .factory import (
+    COMMERCIAL_CMS,
+    COMMERCIAL_PER_CODE,
+    MEDICARE,
+    answer,
+    derive,
+    make_service,
+)
+
+
+def graded(expected: ExpectedClaim, *lines: ClaimLine, profile: PayerProfile) -> Grade:
+    result = grade(expected, list(lines), profile)
+    for f in result.findings:
+        assert f.rule_id in RULES and f.skill in SKILLS, f
+    return result
+
+
+def rule_ids(result: Grade) -> list[str]:
+    return [f.rule_id for f in result.findings]
+
+
+def the_finding(result: Grade, rule_id: str) -> Finding:
+    (found,) = [f for f in result.findings if f.rule_id == rule_id]
+    return found
+
+
+def statuses(result: Grade) -> list[tuple[str, str]]:
+    return [(mark.code, mark.status) for mark in result.marks]
+
+
+MYOFASCIAL = make_service("myofascial_release", "lumbar", minutes=20)
+EFFLEURAGE = make_service("effleurage", "thoracic", "lumbar", minutes=20)
+
+# Scores
+
+
+def test_it_gives_100_for_the_key() -> None:
+    expected = derive(MYOFASCIAL, make_service("therapeutic_exercise", minutes=25))
+    result = graded(expected, answer("97140", 1), answer("97110", 2), profile=COMMERCIAL_CMS)
+    assert result.score == 100
+    assert statuses(result) == [("97140", "right"), ("97110", "right")]
+    assert result.findings == ()
+
+
+def test_it_scores_the_example_of_docs_scoring_md() -> None:
+    expected = derive(
+        make_service("spinal_cmt", "lumbar"),
+        make_service("myofascial_release", "upper_extremity", minutes=20),
+        make_service("therapeutic_exercise", minutes=25),
+    )
+    result = graded(
+        expected,
+        answer("98940"),
+        answer("97140", 2),
+        answer("97110", 1),
+        answer("97010"),
+        profile=COMMERCIAL_CMS,
+    )
+    assert [mark.credit for mark in result.marks] == [1.0, 0.5, 0.7, -0.5]
+    assert result.score == 57
+
+
+def test_it_gives_partial_credit_for_wrong_units() -> None:
+    expected = derive(MYOFASCIAL, make_service("therapeutic_exercise", minutes=25))
+    result = graded(expected, answer("97140", 1), answer("97110", 1), profile=COMMERCIAL_CMS)
+    # (1.0 + 0.5 code + 0.2 modifiers) / 2 lines
+    assert result.score == 85
+    assert result.marks[1].status == "partly_right" and result.marks[1].credit == 0.7
+    found = the_finding(result, "cms-leftover-units")
+    assert "97110 has 25 minutes: 1 full unit and 10 left over" in found.message
+    assert "it takes one of the leftover units" in found.message
+
+
+def test_it_takes_half_a_point_for_each_extra_line() -> None:
+    expected = derive(MYOFASCIAL, make_service("therapeutic_exercise", minutes=25))
+    result = graded(
+        expected,
+        answer("97140", 1),
+        answer("97110", 2),
+        answer("97035", 1),
+        profile=COMMERCIAL_CMS,
+    )
+    assert result.score == 75
+    assert statuses(result)[-1] == ("97035", "extra")
+    assert "extra-line" in rule_ids(result)
+
+
+def test_it_gives_nothing_for_a_missing_line() -> None:
+    expected = derive(MYOFASCIAL, make_service("therapeutic_exercise", minutes=25))
+    result = graded(expected, answer("97140", 1), profile=COMMERCIAL_CMS)
+    assert result.score == 50
+    assert statuses(result) == [("97140", "right"), ("97110", "missing")]
+    assert the_finding(result, "missing-line").skill == "code-choice-exercise"
+
+
+def test_it_gives_0_for_an_empty_answer() -> None:
+    expected = derive(MYOFASCIAL)
+    result = graded(expected, profile=COMMERCIAL_CMS)
+    assert result.score == 0
+    assert statuses(result) == [("97140", "missing")]
+
+
+def test_it_never_goes_below_0() -> None:
+    expected = derive(MYOFASCIAL)
+    lines = [answer(code) for code in ("97035", "97032", "97033", "97018")]
+    assert graded(expected, *lines, profile=COMMERCIAL_CMS).score == 0
+
+
+def test_it_rounds_half_up() -> None:
+    expected = derive(
+        make_service("therapeutic_exercise", minutes=23),
+        make_service("gait_training", minutes=23),
+        make_service("ultrasound", "lumbar", minutes=23),
+        make_service("iontophoresis", "lumbar", minutes=23),
+        profile=COMMERCIAL_PER_CODE,
+    )
+    # One right code with wrong units and modifiers: 0.5 of 4 points = 12.5% -> 13.
+    result = graded(expected, answer("97110", 5, "XS"), profile=COMMERCIAL_PER_CODE)
+    assert result.score == 13
+
+
+def test_it_scores_100_when_nothing_is_billable_and_nothing_is_billed() -> None:
+    expected = derive(make_service("therapeutic_exercise", minutes=7))
+    assert graded(expected, profile=COMMERCIAL_CMS).score == 100
+
+
+def test_it_takes_half_for_each_line_billed_when_nothing_is_billable() -> None:
+    expected = derive(make_service("therapeutic_exercise", minutes=7))
+    one = graded(expected, answer("97110"), profile=COMMERCIAL_CMS)
+    assert one.score == 50
+    assert "lone-timed-under-8" in rule_ids(one)
+    two = graded(expected, answer("97110"), answer("97140"), profile=COMMERCIAL_CMS)
+    assert two.score == 0
+
+
+def test_it_ignores_a_line_with_0_units() -> None:
+    expected = derive(
+        make_service("therapeutic_exercise", minutes=18),
+        make_service("myofascial_release", "lumbar", minutes=13),
+        make_service("gait_training", minutes=10),
+        make_service("ultrasound", "lumbar", minutes=8),
+    )
+    lines = [answer("97110"), answer("97140"), answer("97116"), answer("97035", 0)]
+    result = graded(expected, *lines, profile=COMMERCIAL_CMS)
+    assert result.score == 100
+    assert the_finding(result, "zero-unit-line").severity == "info"
+
+
+def test_it_does_not_score_minutes_but_warns() -> None:
+    expected = derive(make_service("therapeutic_exercise", minutes=25))
+    result = graded(expected, answer("97110", 2, minutes=30), profile=COMMERCIAL_CMS)
+    assert result.score == 100
+    found = the_finding(result, "minutes-match-note")
+    assert found.severity == "warning"
+    assert "30" in found.message and "25" in found.message
+
+
+def test_it_accepts_every_tied_allocation() -> None:
+    expected = derive(
+        make_service("balance_training", minutes=20),
+        make_service("therapeutic_exercise", minutes=20),
+    )
+    first = graded(expected, answer("97112", 2), answer("97110", 1), profile=COMMERCIAL_CMS)
+    second = graded(expected, answer("97112", 1), answer("97110", 2), profile=COMMERCIAL_CMS)
+    assert first.score == second.score == 100
+    assert first.matched_alternative != second.matched_alternative
+    never = graded(expected, answer("97112", 3), profile=COMMERCIAL_CMS)
+    assert never.score < 100
+
+
+@pytest.mark.parametrize("modifier", ["59", "XS"])
+def test_it_accepts_59_or_xs(modifier: str) -> None:
+    expected = derive(
+        make_service("spinal_cmt", "lumbar"), make_service("graston", "head", minutes=10)
+    )
+    result = graded(expected, answer("98940"), answer("97140", 1, modifier), profile=COMMERCIAL_CMS)
+    assert result.score == 100
+    assert modifier in expected.alternatives[result.matched_alternative][1].modifiers
+
+
+def test_it_accepts_gp_on_therapy_codes_for_a_commercial_payer() -> None:
+    expected = derive(make_service("therapeutic_exercise", minutes=25))
+    assert graded(expected, answer("97110", 2, "GP"), profile=COMMERCIAL_CMS).score == 100
+
+
+# Code choice
+
+
+def test_it_explains_massage_written_for_myofascial_release_once() -> None:
+    expected = derive(MYOFASCIAL)
+    result = graded(expected, answer("97124", 1, minutes=20), profile=COMMERCIAL_CMS)
+    # A wrong code earns nothing, but the line is not also an extra.
+    assert result.score == 0
+    assert statuses(result) == [("97124", "wrong")]
+    (found,) = result.findings
+    assert found.rule_id == "massage-vs-manual-therapy"
+    assert found.skill == "code-choice-manual-therapy"
+    assert "one specific tissue" in found.message
+    assert "97140" in found.message and "97124" in found.message
+
+
+def test_it_explains_manual_therapy_written_for_general_massage() -> None:
+    expected = derive(EFFLEURAGE)
+    result = graded(expected, answer("97140"), profile=COMMERCIAL_CMS)
+    found = the_finding(result, "massage-vs-manual-therapy")
+    assert found.skill == "code-choice-massage"
+    assert "broad area" in found.message
+
+
+@pytest.mark.parametrize("service", [MYOFASCIAL, EFFLEURAGE])
+def test_it_says_soft_tissue_is_never_97112(service: DocumentedService) -> None:
+    expected = derive(service)
+    result = graded(expected, answer("97112"), profile=COMMERCIAL_CMS)
+    found = the_finding(result, "never-97112-for-soft-tissue")
+    assert found.skill == "code-choice-neuromuscular"
+    assert "never coded 97112" in found.message
+    assert len(result.findings) == 1
+
+
+def test_it_explains_a_wrong_cmt_level_by_counting_regions() -> None:
+    expected = derive(make_service("spinal_cmt", "cervical", "thoracic", "lumbar"))
+    result = graded(expected, answer("98940"), profile=COMMERCIAL_CMS)
+    found = the_finding(result, "cmt-spinal-regions")
+    assert "3 spinal regions (cervical, thoracic, lumbar)" in found.message
+
+
+def test_it_pairs_wrong_codes_with_the_service_of_the_same_minutes() -> None:
+    expected = derive(
+        make_service("myofascial_release", "lumbar", minutes=20),
+        make_service("balance_training", minutes=10),
+        profile=COMMERCIAL_PER_CODE,
+    )
+    result = graded(
+        expected,
+        answer("97124", 1, minutes=10),
+        answer("97110", 1, minutes=20),
+        profile=COMMERCIAL_PER_CODE,
+    )
+    # Key order: 97140 (20 min) takes the 20-minute line, 97112 the 10-minute one.
+    assert statuses(result) == [("97110", "wrong"), ("97124", "wrong")]
+    assert result.marks[0].reasons == ("wrong code: the key has 97140",)
+
+
+def test_it_explains_97014_to_medicare() -> None:
+    expected = derive(
+        make_service("unattended_estim", "lumbar", minutes=15, attended=False), profile=MEDICARE
+    )
+    result = graded(expected, answer("97014", 1, "GP", "GY"), profile=MEDICARE)
+    assert rule_ids(result) == ["medicare-g0283"]
+    both = graded(
+        expected, answer("G0283", 1, "GP", "GY"), answer("97014", 1, "GP", "GY"), profile=MEDICARE
+    )
+    assert both.score == 50
+    assert rule_ids(both) == ["medicare-g0283"]
+
+
+# Units
+
+
+def test_it_names_rounding_each_code_separately_under_cms() -> None:
+    expected = derive(
+        make_service("therapeutic_exercise", minutes=12),
+        make_service("myofascial_release", "lumbar", minutes=9),
+    )
+    result = graded(expected, answer("97110"), answer("97140"), profile=COMMERCIAL_CMS)
+    found = the_finding(result, "cms-no-per-code-rounding")
+    assert "12 + 9 = 21 minutes give 1 unit" in found.message
+    assert result.score == 50
+    assert "cms-leftover-units" in rule_ids(result)  # why 97140 earns nothing
+
+
+def test_it_names_pooling_minutes_under_per_code() -> None:
+    expected = derive(
+        make_service("therapeutic_exercise", minutes=33),
+        make_service("myofascial_release", "lumbar", minutes=7),
+        profile=COMMERCIAL_PER_CODE,
+    )
+    result = graded(expected, answer("97110", 2), answer("97140", 1), profile=COMMERCIAL_PER_CODE)
+    found = the_finding(result, "per-code-no-pooling")
+    assert "97140 7 min: 0" in found.message
+    assert found.skill == "units-per-code"
+
+
+def test_it_names_counting_untimed_minutes_as_timed() -> None:
+    expected = derive(
+        make_service("therapeutic_exercise", minutes=20),
+        make_service("hot_pack", "lumbar", minutes=10),
+    )
+    result = graded(expected, answer("97110", 2), answer("97010"), profile=COMMERCIAL_CMS)
+    found = the_finding(result, "untimed-minutes-not-timed")
+    assert "20 timed + 10 untimed" in found.message
+    assert found.skill == "untimed-codes"
+
+
+def test_it_names_more_than_one_unit_on_an_untimed_code() -> None:
+    expected = derive(make_service("mechanical_traction", "lumbar", minutes=30))
+    result = graded(expected, answer("97012", 2), profile=COMMERCIAL_CMS)
+    assert the_finding(result, "untimed-one-unit").skill == "untimed-codes"
+
+
+def test_it_names_all_units_on_one_code() -> None:
+    expected = derive(
+        make_service("therapeutic_exercise", minutes=30),
+        make_service("myofascial_release", "lumbar", minutes=16),
+    )
+    result = graded(expected, answer("97110", 3), profile=COMMERCIAL_CMS)
+    found = the_finding(result, "cms-15-minutes-one-unit")
+    assert found.line_code == "97140"
+    assert "16 minutes" in found.message
+
+
+@pytest.mark.parametrize("profile", [COMMERCIAL_CMS, COMMERCIAL_PER_CODE])
+@pytest.mark.parametrize(("minutes", "units"), [(23, 2), (38, 3), (53, 4)])
+def test_it_names_a_misread_band_boundary(profile: PayerProfile, minutes: int, units: int) -> None:
+    expected = derive(make_service("therapeutic_exercise", minutes=minutes), profile=profile)
+    result = graded(expected, answer("97110", units - 1), profile=profile)
+    assert "unit-boundaries" in rule_ids(result)
+
+
+def test_it_explains_a_missing_code_that_won_a_leftover_unit() -> None:
+    expected = derive(
+        make_service("therapeutic_exercise", minutes=33),
+        make_service("myofascial_release", "lumbar", minutes=7),
+    )
+    result = graded(expected, answer("97110", 2), profile=COMMERCIAL_CMS)
+    found = the_finding(result, "cms-leftover-units")
+    assert "can still win a leftover unit" in found.message
+
+
+# Bundling and modifiers
+
+
+def test_it_names_97140_on_the_manipulated_region() -> None:
+    expected = derive(make_service("spinal_cmt", "lumbar"), MYOFASCIAL)
+    result = graded(expected, answer("98940"), answer("97140", 1, "59"), profile=COMMERCIAL_CMS)
+    assert result.score == 50
+    found = the_finding(result, "ncci-cmt-97140")
+    assert found.skill == "bundling-cmt"
+    assert "region manipulated" in found.message
+
+
+def test_it_names_a_missing_59_or_xs() -> None:
+    expected = derive(
+        make_service("spinal_cmt", "lumbar"), make_service("graston", "head", minutes=10)
+    )
+    result = graded(expected, answer("98940"), answer("97140"), profile=COMMERCIAL_CMS)
+    assert result.score == 90
+    found = the_finding(result, "distinct-service-modifier")
+    assert "97140 needs 59 or XS" in found.message
+    assert found.skill == "modifiers"
+
+
+def test_it_names_59_and_xs_together() -> None:
+    expected = derive(
+        make_service("spinal_cmt", "lumbar"), make_service("graston", "head", minutes=10)
+    )
+    result = graded(
+        expected, answer("98940"), answer("97140", 1, "59", "XS"), profile=COMMERCIAL_CMS
+    )
+    assert result.score == 90
+    assert rule_ids(result) == ["modifier-59-or-x-not-both"]
+
+
+def test_it_names_modifier_52() -> None:
+    expected = derive(make_service("therapeutic_exercise", minutes=10))
+    result = graded(expected, answer("97110", 1, "52"), profile=COMMERCIAL_CMS)
+    assert rule_ids(result) == ["modifier-52-not-for-short-time"]
+    assert result.score == 80
+
+
+def test_it_names_a_modifier_no_edit_calls_for() -> None:
+    expected = derive(make_service("therapeutic_exercise", minutes=10))
+    result = graded(expected, answer("97110", 1, "59"), profile=COMMERCIAL_CMS)
+    assert rule_ids(result) == ["modifier-not-needed"]
+
+
+def test_it_names_97530_in_the_same_block_as_97140() -> None:
+    expected = derive(
+        make_service("joint_mobilization", "lumbar", minutes=15),
+        make_service("therapeutic_activities", minutes=15),
+    )
+    result = graded(expected, answer("97140"), answer("97530", 1, "59"), profile=COMMERCIAL_CMS)
+    assert the_finding(result, "ncci-97140-97530").skill == "bundling-therapy"
+
+
+def test_it_names_hot_packs_billed_to_medicare() -> None:
+    expected = derive(
+        make_service("hot_pack", "lumbar", minutes=10),
+        make_service("therapeutic_exercise", minutes=10),
+        profile=MEDICARE,
+        provider="physical_therapist",
+    )
+    result = graded(expected, answer("97110", 1, "GP"), answer("97010"), profile=MEDICARE)
+    assert result.score == 50
+    assert "medicare-97010-bundled" in rule_ids(result)
+
+
+def test_it_names_an_office_visit_billed_as_part_of_cmt() -> None:
+    expected = derive(
+        make_service("office_visit", code="99213"), make_service("spinal_cmt", "lumbar")
+    )
+    result = graded(expected, answer("99213", 1, "25"), answer("98940"), profile=COMMERCIAL_CMS)
+    assert the_finding(result, "em-with-cmt").severity == "error"
+
+
+def test_it_names_a_missing_25() -> None:
+    expected = derive(
+        make_service("office_visit", code="99213"),
+        make_service("spinal_cmt", "lumbar"),
+        em_separately_identifiable=True,
+    )
+    result = graded(expected, answer("99213"), answer("98940"), profile=COMMERCIAL_CMS)
+    found = the_finding(result, "em-with-cmt")
+    assert "missing 25" in found.message
+    assert found.skill == "em-with-cmt"
+
+
+# Medicare and chiropractors
+
+
+def test_it_names_a_missing_at() -> None:
+    expected = derive(make_service("spinal_cmt", "lumbar"), profile=MEDICARE)
+    result = graded(expected, answer("98940"), profile=MEDICARE)
+    assert the_finding(result, "medicare-chiro-at").skill == "medicare-chiro"
+
+
+def test_it_names_at_with_ga() -> None:
+    expected = derive(
+        make_service("spinal_cmt", "lumbar"), profile=MEDICARE, care="maintenance", abn_signed=True
+    )
+    result = graded(expected, answer("98940", 1, "AT", "GA"), profile=MEDICARE)
+    assert "medicare-at-not-with-ga" in rule_ids(result)
+    assert "medicare-chiro-maintenance" in rule_ids(result)  # AT on maintenance care
+
+
+def test_it_names_ga_where_gz_is_due() -> None:
+    expected = derive(make_service("spinal_cmt", "lumbar"), profile=MEDICARE, care="maintenance")
+    result = graded(expected, answer("98940", 1, "GA"), profile=MEDICARE)
+    messages = [f.message for f in result.findings if f.rule_id == "medicare-chiro-maintenance"]
+    assert len(messages) == 2
+    assert any("missing GZ" in m for m in messages)
+
+
+def test_it_names_a_missing_gy_and_gp() -> None:
+    expected = derive(
+        make_service("spinal_cmt", "lumbar"),
+        make_service("graston", "upper_extremity", minutes=12),
+        profile=MEDICARE,
+    )
+    result = graded(expected, answer("98940", 1, "AT"), answer("97140", 1, "XS"), profile=MEDICARE)
+    assert {"medicare-chiro-gy", "medicare-therapy-gp"} <= set(rule_ids(result))
+    right = graded(
+        expected, answer("98940", 1, "AT"), answer("97140", 1, "GP", "GY", "XS"), profile=MEDICARE
+    )
+    assert right.score == 100
+
+
+def test_it_names_gy_on_covered_cmt() -> None:
+    expected = derive(make_service("spinal_cmt", "lumbar"), profile=MEDICARE)
+    result = graded(expected, answer("98940", 1, "AT", "GY"), profile=MEDICARE)
+    assert "spinal CMT is covered" in the_finding(result, "medicare-chiro-gy").message
+
+
+# Claim-line hygiene
+
+
+def test_it_marks_a_duplicate_line_as_extra() -> None:
+    expected = derive(make_service("therapeutic_exercise", minutes=25))
+    result = graded(expected, answer("97110", 1), answer("97110", 2), profile=COMMERCIAL_CMS)
+    assert statuses(result) == [("97110", "right"), ("97110", "extra")]
+    assert result.score == 50
+    assert "duplicate-line" in rule_ids(result)
+
+
+def test_it_marks_an_unknown_code_as_extra() -> None:
+    expected = derive(make_service("therapeutic_exercise", minutes=25))
+    result = graded(expected, answer("97110", 2), answer("9711O"), profile=COMMERCIAL_CMS)
+    assert result.score == 50
+    assert the_finding(result, "unknown-code").skill == "claim-lines"
+
+
+@pytest.mark.parametrize("units", [-1, None, "2", 2.0, True])
+def test_it_names_unusable_units(units: object) -> None:
+    expected = derive(make_service("therapeutic_exercise", minutes=25))
+    result = graded(expected, ClaimLine("97110", units=units), profile=COMMERCIAL_CMS)  # type: ignore[arg-type]
+    assert "units-whole-positive" in rule_ids(result)
+    assert result.score == 70
+
+
+def test_it_reads_modifiers_however_they_come() -> None:
+    expected = derive(
+        make_service("spinal_cmt", "lumbar"), make_service("graston", "head", minutes=10)
+    )
+    for modifiers in (["xs "], "xs", ("XS",)):
+        line = ClaimLine(" 97140 ", units=1, modifiers=modifiers)  # type: ignore[arg-type]
+        assert graded(expected, answer("98940"), line, profile=COMMERCIAL_CMS).score == 100
+
+
+def test_it_never_raises_for_nonsense() -> None:
+    expected = derive(make_service("spinal_cmt", "lumbar"), MYOFASCIAL)
+    lines = [
+        ClaimLine(None, minutes=-5, units=None, modifiers=None),  # type: ignore[arg-type]
+        ClaimLine("", minutes="x", units=-3, modifiers=42),  # type: ignore[arg-type]
+        ClaimLine("97140", minutes=10**9, units=10**9, modifiers=frozenset({"", " ", "52"})),
+        ClaimLine("\x00", units=0),
+    ]
+    result = graded(expected, *lines, profile=MEDICARE)
+    assert 0 <= result.score <= 100
+
+
+# Properties
+
+ANY_CODE = st.one_of(
+    st.sampled_from(["97110", "97140", "97124", "97112", "98940", "98941", "97014", "G0283"]),
+    st.text(max_size=8),
+    st.none(),
+)
+ANY_INT = st.one_of(st.integers(min_value=-(10**6), max_value=10**6), st.none())
+ANY_MODIFIERS = st.frozensets(
+    st.one_of(st.sampled_from(["59", "XS", "XU", "GP", "GY", "AT", "GA", "52", "25"]), st.text()),
+    max_size=4,
+)
+ANY_LINE = st.builds(
+    ClaimLine, code=ANY_CODE, minutes=ANY_INT, units=ANY_INT, modifiers=ANY_MODIFIERS
+)
+
+SPINAL = ["cervical", "thoracic", "lumbar", "sacral", "pelvic"]
+EXTRASPINAL = ["head", "upper_extremity", "lower_extremity", "rib_cage", "abdomen"]
+TIMED_TECHNIQUES = [
+    "effleurage",
+    "myofascial_release",
+    "graston",
+    "balance_training",
+    "therapeutic_exercise",
+    "therapeutic_activities",
+    "gait_training",
+    "ultrasound",
+    "attended_estim",
+]
+UNTIMED_TECHNIQUES = ["hot_pack", "mechanical_traction", "unattended_estim", "infrared"]
+
+
+@st.composite
+def visits(draw: st.DrawFn) -> ExpectedClaim:
+    services = []
+    if draw(st.booleans()):
+        services.append(
+            make_service("spinal_cmt", *draw(st.sets(st.sampled_from(SPINAL), min_size=1)))
+        )
+    if draw(st.booleans()):
+        services.append(
+            make_service("office_visit", code=draw(st.sampled_from(["99203", "99213"])))
+        )
+    for _ in range(draw(st.integers(0, 4))):
+        services.append(
+            make_service(
+                draw(st.sampled_from(TIMED_TECHNIQUES)),
+                *draw(st.sets(st.sampled_from(SPINAL + EXTRASPINAL), min_size=1, max_size=2)),
+                minutes=draw(st.integers(0, 45)),
+                attended=draw(st.booleans() | st.just(True)),
+                time_block=draw(st.integers(1, 3)),
+            )
+        )
+    for _ in range(draw(st.integers(0, 2))):
+        services.append(
+            make_service(
+                draw(st.sampled_from(UNTIMED_TECHNIQUES)),
+                "lumbar",
+                minutes=draw(st.integers(0, 20)),
+            )
+        )
+    profile = draw(st.sampled_from([MEDICARE, COMMERCIAL_CMS, COMMERCIAL_PER_CODE]))
+    return derive(
+        *services,
+        profile=profile,
+        care=draw(st.sampled_from(["active", "maintenance"])),
+        abn_signed=draw(st.booleans()),
+        em_separately_identifiable=draw(st.booleans()),
+    )
+
+
+def profile_of(expected: ExpectedClaim) -> PayerProfile:
+    return {p.key: p for p in (MEDICARE, COMMERCIAL_CMS, COMMERCIAL_PER_CODE)}[expected.profile_key]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(visits(), st.lists(ANY_LINE, max_size=6), st.booleans())
+def test_it_never_raises_and_stays_within_0_and_100(
+    expected: ExpectedClaim, lines: list[ClaimLine], own_profile: bool
+) -> None:
+    # Also with a payer profile other than the key's: a caller's mix-up must not crash grading.
+    profile = profile_of(expected) if own_profile else MEDICARE
+    result = graded(expected, *lines, profile=profile)
+    assert 0 <= result.score <= 100
+    assert 0 <= result.matched_alternative < len(expected.alternatives)
+    assert all(-0.5 <= mark.credit <= 1 for mark in result.marks)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(visits(), st.data())
+def test_it_gives_100_for_any_of_the_keys_own_claims(
+    expected: ExpectedClaim, data: st.DataObject
+) -> None:
+    claim = data.draw(st.sampled_from(expected.alternatives))
+    result = graded(expected, *claim, profile=profile_of(expected))
+    assert result.score == 100
+    assert all(mark.status == "right" for mark in result.marks)
+    assert not [f for f in result.findings if f.severity == "error"]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(visits(), st.data())
+def test_it_gives_less_than_100_for_a_key_with_a_line_dropped(
+    expected: ExpectedClaim, data
+) -> None:
+    claim = data.draw(st.sampled_from(expected.alternatives))
+    if not claim:
+        return
+    dropped = data.draw(st.integers(0, len(claim) - 1))
+    rest = [line for i, line in enumerate(claim) if i != dropped]
+    assert graded(expected, *rest, profile=profile_of(expected)).score < 100

@@ -1,0 +1,163 @@
+"""The engine's contract: plain frozen dataclasses in and out (DESIGN.md)."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+SPINAL_REGIONS = ("cervical", "thoracic", "lumbar", "sacral", "pelvic")
+EXTRASPINAL_REGIONS = ("head", "upper_extremity", "lower_extremity", "rib_cage", "abdomen")
+REGIONS = SPINAL_REGIONS + EXTRASPINAL_REGIONS
+
+# Modifiers that say "this is a distinct service" and bypass an NCCI pair edit.
+X_MODIFIERS = frozenset({"XE", "XS", "XP", "XU"})
+DISTINCT_MODIFIERS = X_MODIFIERS | {"59"}
+
+Provider = Literal["chiropractor", "physical_therapist"]
+Care = Literal["active", "maintenance"]
+UnitMethod = Literal["cms", "per-code"]
+Severity = Literal["error", "warning", "info"]
+MarkStatus = Literal["right", "partly_right", "wrong", "missing", "extra"]
+
+
+@dataclass(frozen=True)
+class DocumentedService:
+    """One thing the visit note says was done.
+
+    minutes are concrete (variants draw them from ranges first) and mean the minutes the note
+    records for this service; only attended minutes of a timed code ever count. time_block
+    numbers the 15-minute blocks of the visit, for the edits that depend on separate times.
+    code is read only for office visits (the E/M level) and clinic codes.
+    """
+
+    technique: str
+    regions: tuple[str, ...] = ()
+    minutes: int | None = None
+    attended: bool = True
+    patient_active: bool = False
+    time_block: int = 1
+    code: str | None = None
+    remarks: str = ""
+
+
+@dataclass(frozen=True)
+class VisitFacts:
+    provider: Provider = "chiropractor"
+    care: Care = "active"
+    abn_signed: bool = False
+    em_separately_identifiable: bool = False
+
+
+@dataclass(frozen=True)
+class PayerProfile:
+    """How one payer wants the claim: unit method, edits, and points where sources disagree."""
+
+    key: str
+    name: str
+    unit_method: UnitMethod
+    medicare: bool
+    ncci_edits: bool
+    # coding-rules.md section 4: sources differ on whether massage (97124) and neuromuscular
+    # re-education (97112) with CMT must be on a different region from the one manipulated.
+    massage_with_cmt_needs_different_region: bool
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ClaimLine:
+    """One line of a claim. sources: indexes of the documented services a key line came from
+    (empty on a student's line)."""
+
+    code: str
+    minutes: int | None = None
+    units: int = 1
+    modifiers: frozenset[str] = frozenset()
+    sources: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    skill: str
+    severity: Severity
+    message: str
+    line_code: str | None = None
+
+
+@dataclass(frozen=True)
+class LineMark:
+    code: str
+    status: MarkStatus
+    credit: float
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Grade:
+    score: int
+    marks: tuple[LineMark, ...]
+    findings: tuple[Finding, ...]
+    # Index into ExpectedClaim.alternatives of the key the answer was graded against.
+    matched_alternative: int
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    method: UnitMethod
+    # The minutes given for each code (timed and untimed), as checked.
+    minutes: Mapping[str, int]
+    total_timed_minutes: int
+    # Units of timed codes only: what the 8-minute table gives (CMS) or the per-code sum.
+    timed_units: int
+    # Every unit billed, untimed codes included.
+    total_units: int
+    # Every code given, 0 where it is not billed; untimed codes 1. The first alternative.
+    units: Mapping[str, int]
+    # Every correct allocation (more than one only when CMS leftover minutes tie).
+    alternatives: tuple[Mapping[str, int], ...]
+    steps: tuple[Finding, ...]
+
+
+@dataclass(frozen=True)
+class CodedService:
+    """A documented service with the code it gets and whether it reaches the claim."""
+
+    index: int
+    service: DocumentedService
+    code: str
+    billable: bool = True
+    # Minutes that count toward timed units (0 when not billable or unattended; None if untimed).
+    counted_minutes: int | None = None
+    # Why the service is not billed: the rule and a sentence for the student.
+    excluded_by: str = ""
+    excluded_because: str = ""
+
+
+@dataclass(frozen=True)
+class ModifierReason:
+    """Why a key line carries a modifier; options lists the modifiers that each satisfy it."""
+
+    code: str
+    options: frozenset[str]
+    rule_id: str
+    skill: str
+    why: str
+
+
+@dataclass(frozen=True)
+class ExpectedClaim:
+    # Every acceptable claim. They differ in tied units and in 59-or-X choices.
+    alternatives: tuple[tuple[ClaimLine, ...], ...]
+    # How the key was derived, step by step, as info findings.
+    steps: tuple[Finding, ...]
+    services: tuple[CodedService, ...]
+    facts: VisitFacts
+    profile_key: str
+    unit_result: UnitResult
+    modifier_reasons: tuple[ModifierReason, ...] = ()
+    # Modifiers a line may carry without being wrong (e.g. GP for a commercial payer).
+    optional_modifiers: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    @property
+    def claim(self) -> tuple[ClaimLine, ...]:
+        """The first acceptable claim, for display."""
+        return self.alternatives[0]

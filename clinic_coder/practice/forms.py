@@ -1,0 +1,162 @@
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import formset_factory
+
+from clinic_coder.coding.types import ClaimLine
+
+from .workflows import MAX_LINE_MINUTES, MAX_LINE_UNITS
+
+MODIFIER = re.compile(r"^[A-Z0-9]{2}$")
+
+
+class AnswerLineForm(forms.Form):
+    """One claim line. The code must be in the site's catalog; the grader judges the rest."""
+
+    # Not "required": a blank row is no line at all. clean() asks for what a line needs.
+    code = forms.CharField(
+        required=False,
+        max_length=12,
+        widget=forms.TextInput(attrs={"list": "code-options", "autocomplete": "off"}),
+        help_text="Type a code or words, such as 97140 or massage.",
+    )
+    minutes = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=MAX_LINE_MINUTES,
+        help_text="Leave empty for untimed codes.",
+        error_messages={
+            "invalid": "Minutes must be a whole number, such as 23.",
+            "min_value": "Minutes cannot be negative.",
+            "max_value": f"Minutes must be at most {MAX_LINE_MINUTES}.",
+        },
+    )
+    units = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=MAX_LINE_UNITS,
+        initial=1,
+        error_messages={
+            "invalid": "Units must be a whole number, such as 2.",
+            "min_value": "Units cannot be negative.",
+            "max_value": f"Units must be at most {MAX_LINE_UNITS}.",
+        },
+    )
+    modifiers = forms.CharField(
+        required=False,
+        max_length=40,
+        help_text="Separate with spaces or commas, such as GP XS.",
+    )
+
+    def __init__(self, *args: object, catalog=None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.catalog = catalog
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip().upper()
+        if code and self.catalog is not None and code not in self.catalog:
+            raise ValidationError(
+                f"{code} is not a code in the catalog. Search the code list by number or words."
+            )
+        return code
+
+    def clean_modifiers(self) -> frozenset[str]:
+        modifiers = self.cleaned_data["modifiers"].upper().replace(",", " ").split()
+        bad = [m for m in modifiers if not MODIFIER.match(m)]
+        if bad:
+            raise ValidationError(
+                f"{', '.join(bad)}: a modifier is two letters or digits, such as 59, XS or GP."
+            )
+        if len(set(modifiers)) != len(modifiers):
+            raise ValidationError("Give each modifier once.")
+        return frozenset(modifiers)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if "code" in data and not data["code"]:
+            self.add_error("code", "Give a code for this line, or remove the line.")
+        if "units" in data and data["units"] is None:
+            self.add_error("units", "Give the units for this line (1 for an untimed code).")
+        return data
+
+    def claim_line(self) -> ClaimLine:
+        data = self.cleaned_data
+        return ClaimLine(
+            code=data["code"],
+            minutes=data["minutes"],
+            units=data["units"],
+            modifiers=data["modifiers"],
+        )
+
+
+BaseAnswerFormSet = formset_factory(
+    AnswerLineForm, extra=0, can_delete=True, max_num=20, validate_max=True
+)
+
+
+class AnswerFormSet(BaseAnswerFormSet):
+    def __init__(self, *args: object, catalog=None, **kwargs: object) -> None:
+        self.catalog = catalog
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index: int | None) -> dict:
+        return {**super().get_form_kwargs(index), "catalog": self.catalog}
+
+    def _construct_form(self, i: int, **kwargs: object) -> AnswerLineForm:
+        # A row left blank is no line at all, wherever it sits in the builder.
+        form = super()._construct_form(i, **kwargs)
+        form.empty_permitted = True
+        form.use_required_attribute = False
+        return form
+
+    def claim(self) -> list[ClaimLine]:
+        return [
+            form.claim_line()
+            for form in self.forms
+            if form.has_changed() and not self._should_delete_form(form)
+        ]
+
+    def raw_lines(self, *, without: int | None = None) -> list[dict]:
+        """What the student typed, as typed, for the draft (valid or not); blank rows dropped.
+
+        without: the index of a row the student asked to remove.
+        """
+        rows = []
+        for index, form in enumerate(self.forms):
+            if index == without or (self.can_delete and form["DELETE"].value()):
+                continue
+            row = {
+                name: str(form[name].value() or "")
+                for name in ("code", "minutes", "units", "modifiers")
+            }
+            if any(row[name].strip() for name in ("code", "minutes", "modifiers")):
+                rows.append(row)
+        return rows
+
+
+def formset_from_lines(lines: list[dict], *, catalog, extra_row: bool = False) -> AnswerFormSet:
+    """An unbound answer builder showing saved draft lines (plus an empty row if asked)."""
+    initial = [dict(row) for row in lines]
+    if extra_row or not initial:
+        initial.append({"units": 1})
+    return AnswerFormSet(initial=initial, catalog=catalog)
+
+
+class TrainerForm(forms.Form):
+    """The student's units for each code of a drill, under both methods."""
+
+    def __init__(self, *args: object, codes: list[str], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        for code in codes:
+            for method, label in (("cms", "CMS 8-minute rule"), ("per_code", "per code")):
+                self.fields[f"{method}_{code}"] = forms.IntegerField(
+                    label=f"{code} units, {label}",
+                    min_value=0,
+                    max_value=MAX_LINE_UNITS,
+                    error_messages={
+                        "required": "Give a number of units (0 if the code is not billed).",
+                        "invalid": "Units must be a whole number.",
+                        "min_value": "Units cannot be negative.",
+                    },
+                )

@@ -1,0 +1,79 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from clinic_coder.practice.models import Finding
+from tests.factories import make_assignment, make_case
+
+
+def test_it_sends_anonymous_visitors_to_login(client, case):
+    assert client.get(reverse("student_home")).status_code == 302
+
+
+@pytest.mark.parametrize("persona", ["ines", "sofia"])
+def test_it_refuses_non_students(client, people, persona):
+    client.force_login(getattr(people, persona))
+    assert client.get(reverse("student_home")).status_code == 403
+
+
+def test_it_lists_assignments_of_the_students_own_cohorts(client, people, case):
+    case_set = case.case_sets.get()
+    make_assignment(cohort=people.cohort_a, case_set=case_set)
+    client.force_login(people.alice)
+    page = client.get(reverse("student_home")).text
+    assert "0 of 1 cases submitted" in page
+    client.force_login(people.bob)
+    assert "No case sets are assigned to you yet" in client.get(reverse("student_home")).text
+
+
+def test_it_offers_free_practice_by_topic(client, people, case):
+    client.force_login(people.alice)
+    page = client.get(reverse("student_home")).text
+    assert reverse("practice_case_set", args=["basics"]) in page
+
+
+def test_it_names_weak_spots_from_recent_mistakes(client, people, case):
+    Finding.objects.create(
+        student=people.alice, rule_id="r", skill="units-cms", severity="error", message="m",
+        created_at=timezone.now(),
+    )  # fmt: skip
+    client.force_login(people.alice)
+    assert "Units by the CMS 8-minute rule (1 mistake)" in client.get(reverse("student_home")).text
+
+
+def test_it_picks_a_weak_spot_case(client, people, case):
+    make_case(slug="cms-case", skills=["units-cms"])
+    Finding.objects.create(
+        student=people.alice, rule_id="r", skill="units-cms", severity="error", message="m",
+        created_at=timezone.now(),
+    )  # fmt: skip
+    client.force_login(people.alice)
+    response = client.post(reverse("practise_weak_spots"))
+    assert response.url == reverse("play_case", args=["cms-case"])
+
+
+def test_it_shows_a_case_set_with_best_scores(client, people, case):
+    client.force_login(people.alice)
+    page = client.get(reverse("practice_case_set", args=["basics"])).text
+    assert "Neck release" in page and "not tried" in page
+
+
+def test_it_refuses_an_assignment_of_another_cohort_on_the_set_page(client, people, case):
+    assignment = make_assignment(cohort=people.cohort_b, case_set=case.case_sets.get())
+    client.force_login(people.alice)
+    path = reverse("practice_case_set", args=["basics"]) + f"?assignment={assignment.pk}"
+    assert client.get(path).status_code == 404
+
+
+def test_it_marks_assignments_past_due(client, people, case):
+    now = timezone.now()
+    make_assignment(
+        cohort=people.cohort_a,
+        case_set=case.case_sets.get(),
+        opens_at=now - datetime.timedelta(days=9),
+        due_at=now - datetime.timedelta(days=1),
+    )
+    client.force_login(people.alice)
+    assert "past due" in client.get(reverse("student_home")).text

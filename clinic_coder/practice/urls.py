@@ -1,0 +1,32 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.student_home, name="student_home"),
+    path("weak-spots/", views.practise_weak_spots, name="practise_weak_spots"),
+    path("sets/<slug:slug>/", views.case_set_detail, name="practice_case_set"),
+    path("cases/<slug:slug>/", views.play_case, name="play_case"),
+    path("cases/<slug:slug>/answer/", views.edit_answer, name="edit_answer"),
+    path("cases/<slug:slug>/submit/", views.submit_case, name="submit_case"),
+    path("cases/<slug:slug>/new-variant/", views.try_new_variant, name="try_new_variant"),
+    path("cases/<slug:slug>/history/", views.case_history, name="case_history"),
+    path(
+        "assignments/<int:assignment_id>/cases/<slug:slug>/",
+        views.play_case,
+        name="assignment_play_case",
+    ),
+    path(
+        "assignments/<int:assignment_id>/cases/<slug:slug>/answer/",
+        views.edit_answer,
+        name="assignment_edit_answer",
+    ),
+    path(
+        "assignments/<int:assignment_id>/cases/<slug:slug>/submit/",
+        views.submit_case,
+        name="assignment_submit_case",
+    ),
+    path("attempts/<int:pk>/", views.attempt_feedback, name="attempt_feedback"),
+    path("codes/", views.code_search, name="code_search"),
+    path("trainer/", views.unit_trainer, name="unit_trainer"),
+]

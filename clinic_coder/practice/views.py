@@ -1,0 +1,299 @@
+import dataclasses
+import uuid
+
+from django.contrib import messages
+from django.db.models import Count, Max, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from clinic_coder.accounts.decorators import role_required
+from clinic_coder.accounts.models import Role
+from clinic_coder.cases.models import Case, CaseSet
+from clinic_coder.catalog.models import ProcedureCode, current_catalog
+from clinic_coder.coding.grading import grade
+from clinic_coder.coding.profiles import get_profile
+from clinic_coder.coding.skills import SKILLS
+from clinic_coder.coding.techniques import TECHNIQUES
+from clinic_coder.cohorts.models import Assignment, Cohort
+
+from . import trainer
+from .forms import AnswerFormSet, TrainerForm, formset_from_lines
+from .models import Attempt, Finding
+from .workflows import (
+    SubmissionRefused,
+    attempts_left,
+    new_variant,
+    open_draft,
+    profile_for,
+    save_draft,
+    submit_answer,
+    time_is_up,
+)
+
+student_only = role_required(Role.STUDENT)
+
+
+@student_only
+def student_home(request: HttpRequest) -> HttpResponse:
+    assignments = (
+        Assignment.objects.for_student(request.user)
+        .select_related("case_set", "cohort")
+        .annotate(case_count=Count("case_set__items", distinct=True))
+    )
+    done = Attempt.objects.of(request.user).filter(assignment__in=assignments)
+    done = done.values("assignment").annotate(cases=Count("case", distinct=True))
+    done_by_assignment = {row["assignment"]: row["cases"] for row in done}
+    for assignment in assignments:
+        assignment.cases_done = done_by_assignment.get(assignment.pk, 0)
+    case_sets = CaseSet.objects.annotate(
+        published=Count("cases", filter=Q(cases__status=Case.Status.PUBLISHED))
+    ).filter(published__gt=0)
+    context = {
+        "cohorts": Cohort.objects.with_student(request.user).prefetch_related("instructors"),
+        "assignments": assignments,
+        "case_sets": case_sets,
+        "weak_skills": weak_skills(request.user),
+        "now": timezone.now(),
+    }
+    return render(request, "practice/student_home.html", context)
+
+
+def weak_skills(student, recent: int = 200) -> list[tuple[str, str, int]]:
+    """Skills with the most mistakes among the student's recent findings, worst first."""
+    recent_ids = Finding.objects.filter(student=student).order_by("-pk").values("pk")[:recent]
+    rows = (
+        Finding.objects.filter(pk__in=recent_ids, severity=Finding.Severity.ERROR)
+        .values("skill")
+        .annotate(mistakes=Count("pk"))
+        .order_by("-mistakes", "skill")[:3]
+    )
+    return [(row["skill"], SKILLS.get(row["skill"], row["skill"]), row["mistakes"]) for row in rows]
+
+
+@require_POST
+@student_only
+def practise_weak_spots(request: HttpRequest) -> HttpResponse:
+    skills = [skill for skill, _, _ in weak_skills(request.user)]
+    cases = Case.objects.published()
+    if skills:
+        query = Q()
+        for skill in skills:
+            query |= Q(skills__icontains=f'"{skill}"')
+        cases = cases.filter(query)
+    case = cases.order_by("?").first()
+    if case is None:
+        messages.info(request, "There are no published cases to practise yet.")
+        return redirect("student_home")
+    return redirect("play_case", slug=case.slug)
+
+
+@student_only
+def case_set_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    case_set = get_object_or_404(CaseSet, slug=slug)
+    assignment_id = request.GET.get("assignment", "")
+    assignment = _assignment(request, int(assignment_id)) if assignment_id.isdigit() else None
+    if assignment is not None and assignment.case_set_id != case_set.pk:
+        raise Http404
+    cases = case_set.ordered_cases().filter(status=Case.Status.PUBLISHED)
+    attempts = Attempt.objects.of(request.user).filter(case__in=cases, assignment=assignment)
+    best = dict(attempts.values_list("case").annotate(best=Max("score")))
+    for case in cases:
+        case.best_score = best.get(case.pk)
+    context = {"case_set": case_set, "cases": cases, "assignment": assignment}
+    return render(request, "practice/case_set_detail.html", context)
+
+
+def _assignment(request: HttpRequest, assignment_id: int | None) -> Assignment | None:
+    if assignment_id is None:
+        return None
+    assignments = Assignment.objects.for_student(request.user).select_related("case_set")
+    return get_object_or_404(assignments, pk=assignment_id)
+
+
+def _case(assignment: Assignment | None, slug: str) -> Case:
+    cases = Case.objects.published()
+    if assignment is not None:
+        cases = cases.filter(set_items__case_set=assignment.case_set)
+    return get_object_or_404(cases, slug=slug)
+
+
+def _player(request, case, assignment, draft, formset, status: int = 200) -> HttpResponse:
+    catalog = current_catalog()
+    variant = case.variant(draft.seed, catalog, profile=profile_for(case, assignment))
+    context = {
+        "case": case,
+        "assignment": assignment,
+        "draft": draft,
+        "variant": variant,
+        "formset": formset,
+        "codes": sorted(catalog, key=lambda info: info.code),
+        "attempts_left": attempts_left(student=request.user, case=case, assignment=assignment),
+        "time_is_up": time_is_up(draft, timezone.now()),
+        "urls": _player_urls(case, assignment),
+    }
+    return render(request, "practice/play_case.html", context, status=status)
+
+
+def _player_urls(case: Case, assignment: Assignment | None) -> dict[str, str]:
+    args = [assignment.pk, case.slug] if assignment else [case.slug]
+    prefix = "assignment_" if assignment else ""
+    return {
+        name: reverse(f"{prefix}{name}", args=args)
+        for name in ("play_case", "edit_answer", "submit_case")
+    }
+
+
+@student_only
+def play_case(request: HttpRequest, slug: str, assignment_id: int | None = None) -> HttpResponse:
+    assignment = _assignment(request, assignment_id)
+    case = _case(assignment, slug)
+    draft = open_draft(student=request.user, case=case, assignment=assignment)
+    formset = formset_from_lines(draft.lines, catalog=current_catalog())
+    return _player(request, case, assignment, draft, formset)
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+@student_only
+def edit_answer(request: HttpRequest, slug: str, assignment_id: int | None = None) -> HttpResponse:
+    """Add, remove or keep lines of the answer in progress; saves the draft each time."""
+    assignment = _assignment(request, assignment_id)
+    case = _case(assignment, slug)
+    draft = open_draft(student=request.user, case=case, assignment=assignment)
+    catalog = current_catalog()
+    bound = AnswerFormSet(request.POST, catalog=catalog)
+    if not bound.management_form.is_valid():
+        return redirect(_player_urls(case, assignment)["play_case"])
+    remove = request.POST.get("remove")
+    lines = bound.raw_lines(without=int(remove) if (remove or "").isdigit() else None)
+    saved = save_draft(draft=draft, lines=lines, now=timezone.now())
+    if request.GET.get("autosave"):
+        return HttpResponse(status=204 if saved else 409)
+    adding = request.POST.get("action") == "add"
+    formset = formset_from_lines(lines, catalog=catalog, extra_row=adding)
+    # Keyboard users continue where they were: in the new line, or back at "Add a line".
+    if adding:
+        formset.forms[-1].fields["code"].widget.attrs["autofocus"] = True
+    if request.htmx:
+        context = {"formset": formset, "urls": _player_urls(case, assignment)}
+        return render(request, "practice/play_case.html#builder", context)
+    return _player(request, case, assignment, draft, formset)
+
+
+@require_POST
+@student_only
+def submit_case(request: HttpRequest, slug: str, assignment_id: int | None = None) -> HttpResponse:
+    assignment = _assignment(request, assignment_id)
+    case = _case(assignment, slug)
+    draft = open_draft(student=request.user, case=case, assignment=assignment)
+    formset = AnswerFormSet(request.POST, catalog=current_catalog())
+    try:
+        token = uuid.UUID(request.POST.get("token", ""))
+    except ValueError:
+        token = None
+    if token is None or not formset.is_valid():
+        if formset.management_form.is_valid():
+            save_draft(draft=draft, lines=formset.raw_lines(), now=timezone.now())
+        messages.error(request, "Some lines need fixing before the answer can be graded.")
+        return _player(request, case, assignment, draft, formset, status=422)
+    try:
+        submission = submit_answer(
+            draft=draft, token=token, lines=formset.claim(), now=timezone.now()
+        )
+    except SubmissionRefused as refusal:
+        messages.error(request, str(refusal))
+        return _player(request, case, assignment, draft, formset, status=409)
+    return redirect(submission.attempt)
+
+
+@require_POST
+@student_only
+def try_new_variant(request: HttpRequest, slug: str) -> HttpResponse:
+    case = _case(None, slug)
+    new_variant(draft=open_draft(student=request.user, case=case))
+    messages.info(request, "A new variant: the minutes have changed, so work the units again.")
+    return redirect("play_case", slug=case.slug)
+
+
+@student_only
+def attempt_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    attempts = Attempt.objects.of(request.user).select_related("case", "assignment", "revision")
+    attempt = get_object_or_404(attempts.prefetch_related("lines", "findings"), pk=pk)
+    now = timezone.now()
+    shows = attempt.assignment is None or attempt.assignment.shows_feedback(now)
+    context = {
+        "attempt": attempt,
+        "shows_feedback": shows,
+        "comparison": method_comparison(attempt) if shows else None,
+        "note": attempt.revision.variant(attempt.seed, profile=get_profile(attempt.payer_profile)),
+    }
+    return render(request, "practice/attempt_feedback.html", context)
+
+
+def method_comparison(attempt: Attempt) -> list[dict]:
+    """The same variant keyed and graded under both unit methods, side by side."""
+    catalog = current_catalog()
+    profile = get_profile(attempt.payer_profile)
+    lines = [line.as_claim_line() for line in attempt.lines.all()]
+    columns = []
+    for method, label in (("cms", "CMS 8-minute rule"), ("per-code", "Per-code method")):
+        variant_profile = dataclasses.replace(profile, unit_method=method)
+        variant = attempt.revision.variant(attempt.seed, catalog, profile=variant_profile)
+        result = grade(variant.expected, lines, variant_profile, catalog)
+        columns.append(
+            {
+                "label": label,
+                "current": method == profile.unit_method,
+                "claim": variant.expected.claim,
+                "score": result.score,
+            }
+        )
+    return columns
+
+
+@student_only
+def case_history(request: HttpRequest, slug: str) -> HttpResponse:
+    case = get_object_or_404(
+        Case.objects.filter(attempts__student=request.user).distinct(), slug=slug
+    )
+    attempts = Attempt.objects.of(request.user).filter(case=case).select_related("assignment")
+    return render(request, "practice/case_history.html", {"case": case, "attempts": attempts})
+
+
+@vary_on_headers("HX-Request")
+@student_only
+def code_search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:60]
+    codes = ProcedureCode.objects.none()
+    if query:
+        by_technique = {
+            t.code for t in TECHNIQUES.values() if t.code and query.lower() in t.name.lower()
+        }
+        codes = ProcedureCode.objects.filter(
+            Q(code__icontains=query) | Q(descriptor__icontains=query) | Q(code__in=by_technique)
+        )[:15]
+    template = "practice/code_search.html#results" if request.htmx else "practice/code_search.html"
+    return render(request, template, {"query": query, "codes": codes})
+
+
+@student_only
+def unit_trainer(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        drill = trainer.Drill.from_token(request.POST.get("drill", ""))
+        if drill is None:
+            messages.error(request, "That drill could not be read; here is a new one.")
+            return redirect("unit_trainer")
+        form = TrainerForm(request.POST, codes=list(drill.minutes))
+        if form.is_valid():
+            outcome = trainer.check(drill, form.cleaned_data)
+            trainer.record(student=request.user, outcome=outcome, now=timezone.now())
+            context = {"drill": drill, "outcome": outcome, "form": None}
+            return render(request, "practice/unit_trainer.html", context)
+    else:
+        drill = trainer.Drill.new()
+        form = TrainerForm(codes=list(drill.minutes))
+    return render(request, "practice/unit_trainer.html", {"drill": drill, "form": form})

@@ -1,0 +1,208 @@
+"""The student's workflows: open a case, keep the answer in progress, submit and grade it."""
+
+import datetime
+import uuid
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from clinic_coder.cases.models import Case, CaseVariant
+from clinic_coder.catalog.models import current_catalog
+from clinic_coder.coding.grading import grade
+from clinic_coder.coding.profiles import get_profile
+from clinic_coder.coding.types import ClaimLine
+from clinic_coder.cohorts.models import Assignment
+
+from .models import AnswerLine, Attempt, Draft, Finding
+
+MAX_LINE_MINUTES = 240
+MAX_LINE_UNITS = 24
+
+# Seconds allowed past a time limit for the request itself to arrive.
+TIME_LIMIT_GRACE = 30
+
+
+class SubmissionRefused(Exception):
+    """The server will not take this submission; the message says why, in plain words."""
+
+
+@dataclass(frozen=True)
+class Submission:
+    attempt: Attempt
+    created: bool
+
+
+def open_draft(*, student, case: Case, assignment: Assignment | None = None) -> Draft:
+    """The student's answer in progress for this case, made with a fresh variant if none."""
+    drafts = Draft.objects.filter(student=student, case=case, assignment=assignment)
+    draft = drafts.first()
+    if draft is not None:
+        return draft
+    try:
+        with transaction.atomic():
+            return Draft.objects.create(
+                student=student, case=case, assignment=assignment, seed=Case.new_seed()
+            )
+    except IntegrityError:
+        # Two tabs opened the case at once: both get the one draft.
+        return drafts.get()
+
+
+def new_variant(*, draft: Draft) -> Draft:
+    """Start again on the same case with other numbers; the old token can no longer submit."""
+    draft.seed = Case.new_seed()
+    draft.lines = []
+    draft.token = uuid.uuid4()
+    draft.save(update_fields=["seed", "lines", "token", "updated_at"])
+    return draft
+
+
+def save_draft(*, draft: Draft, lines: list[dict], now: datetime.datetime) -> bool:
+    """Keep the lines typed so far. Past a time limit the saved answer no longer changes."""
+    if time_is_up(draft, now):
+        return False
+    draft.lines = lines
+    draft.save(update_fields=["lines", "updated_at"])
+    return True
+
+
+def time_is_up(draft: Draft, now: datetime.datetime) -> bool:
+    limit = draft.assignment and draft.assignment.time_limit_minutes
+    if not limit:
+        return False
+    deadline = draft.started_at + datetime.timedelta(minutes=limit, seconds=TIME_LIMIT_GRACE)
+    return now > deadline
+
+
+def profile_for(case: Case, assignment: Assignment | None):
+    return get_profile((assignment and assignment.payer_profile) or case.payer_profile)
+
+
+def attempts_left(*, student, case: Case, assignment: Assignment | None) -> int | None:
+    """None means unlimited (practice, or an assignment allowing any number)."""
+    if assignment is None or assignment.attempts_allowed == 0:
+        return None
+    used = Attempt.objects.filter(student=student, case=case, assignment=assignment).count()
+    return max(0, assignment.attempts_allowed - used)
+
+
+def submit_answer(
+    *, draft: Draft, token: uuid.UUID, lines: list[ClaimLine], now: datetime.datetime
+) -> Submission:
+    """Grade the answer and store it with its lines and findings, all or nothing.
+
+    The token makes a double-clicked or replayed submit return the attempt it already made.
+    """
+    with transaction.atomic():
+        done = Attempt.objects.filter(token=token, student=draft.student).first()
+        if done is not None:
+            return Submission(done, created=False)
+        if draft.token != token:
+            raise SubmissionRefused(
+                "This page was out of date (the case was opened again elsewhere). "
+                "Your answer is below: check it and submit again."
+            )
+        assignment = draft.assignment
+        if assignment is not None:
+            _check_assignment(draft, assignment, now)
+            if time_is_up(draft, now):
+                # The time limit passed: what counts is the answer as saved by then.
+                lines = [line_from_dict(row) for row in draft.lines if row.get("code")]
+        revision = draft.case.current_revision()
+        profile = profile_for(draft.case, assignment)
+        variant = revision.variant(draft.seed, current_catalog(), profile)
+        result = grade(variant.expected, lines, profile, current_catalog())
+        attempt = Attempt.objects.create(
+            student=draft.student,
+            case=draft.case,
+            revision=revision,
+            assignment=assignment,
+            seed=draft.seed,
+            payer_profile=profile.key,
+            token=token,
+            score=result.score,
+            key=key_to_json(variant),
+            explanation=[step.message for step in variant.expected.steps],
+            marks=[
+                {"code": m.code, "status": m.status, "credit": m.credit, "reasons": m.reasons}
+                for m in result.marks
+            ],
+            started_at=draft.started_at,
+            submitted_at=now,
+            late=assignment is not None and now > assignment.due_at,
+        )
+        AnswerLine.objects.bulk_create(
+            AnswerLine(
+                attempt=attempt,
+                position=position,
+                code=line.code.strip().upper(),
+                minutes=line.minutes,
+                units=line.units,
+                modifiers=sorted(line.modifiers),
+            )
+            for position, line in enumerate(lines)
+        )
+        Finding.objects.bulk_create(
+            Finding(
+                student=draft.student,
+                attempt=attempt,
+                rule_id=f.rule_id,
+                skill=f.skill,
+                severity=f.severity,
+                message=f.message,
+                line_code=f.line_code or "",
+                created_at=now,
+            )
+            for f in result.findings
+        )
+        draft.delete()
+        return Submission(attempt, created=True)
+
+
+def _check_assignment(draft: Draft, assignment: Assignment, now: datetime.datetime) -> None:
+    if now < assignment.opens_at:
+        raise SubmissionRefused("This assignment is not open yet.")
+    if not assignment.is_open(now):
+        raise SubmissionRefused("The due date has passed and this assignment takes no late work.")
+    left = attempts_left(student=draft.student, case=draft.case, assignment=assignment)
+    if left == 0:
+        raise SubmissionRefused("You have used every attempt this assignment allows on this case.")
+
+
+def key_to_json(variant: CaseVariant) -> dict:
+    return {
+        "alternatives": [
+            [
+                {
+                    "code": line.code,
+                    "minutes": line.minutes,
+                    "units": line.units,
+                    "modifiers": sorted(line.modifiers),
+                }
+                for line in claim
+            ]
+            for claim in variant.expected.alternatives
+        ],
+        "minutes": variant.minutes,
+    }
+
+
+def line_from_dict(data: dict) -> ClaimLine:
+    """A claim line from a saved draft row (as typed: strings, perhaps half-finished)."""
+    modifiers = data.get("modifiers", "")
+    if isinstance(modifiers, str):
+        modifiers = modifiers.replace(",", " ").split()
+    return ClaimLine(
+        code=str(data.get("code", "")).strip().upper(),
+        minutes=_whole(data.get("minutes"), 0, MAX_LINE_MINUTES),
+        units=_whole(data.get("units"), 0, MAX_LINE_UNITS) or 0,
+        modifiers=frozenset(str(m).strip().upper() for m in modifiers if str(m).strip()),
+    )
+
+
+def _whole(value: object, low: int, high: int) -> int | None:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        return None
+    return number if low <= number <= high else None
