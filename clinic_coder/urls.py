@@ -8,4 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("clinic_coder.accounts.urls")),
     path("", include("clinic_coder.cohorts.urls")),
+    path("cases/", include("clinic_coder.cases.urls")),
+    path("practice/", include("clinic_coder.practice.urls")),
 ]

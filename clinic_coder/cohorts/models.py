@@ -1,6 +1,10 @@
+import datetime
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
+from django.utils.crypto import get_random_string
 
 from clinic_coder.cases.models import PROFILE_CHOICES
 
@@ -21,11 +25,22 @@ class CohortQuerySet(models.QuerySet):
         )
 
 
+def new_invite_code() -> str:
+    # No 0/O or 1/I/L: codes are read aloud and typed from a slide.
+    return get_random_string(8, allowed_chars="ABCDEFGHJKMNPQRSTUVWXYZ23456789")
+
+
 class Cohort(models.Model):
     """A group of students taught and supervised together (a class or a clinic rotation)."""
 
     name = models.CharField(max_length=120)
     term = models.CharField(max_length=60, blank=True)
+    invite_code = models.CharField(max_length=12, unique=True, default=new_invite_code)
+    time_zone = models.CharField(
+        max_length=60,
+        default=settings.TIME_ZONE,
+        help_text="Dates for this cohort are entered and shown in this time zone.",
+    )
     instructors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="cohorts_taught", blank=True
     )
@@ -81,6 +96,10 @@ class Assignment(models.Model):
         CLOSED = "closed", "No submissions after the due date"
         MARKED_LATE = "marked_late", "Accept late submissions, marked late"
 
+    class ScorePolicy(models.TextChoices):
+        BEST = "best", "Best attempt"
+        LAST = "last", "Last attempt"
+
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="assignments")
     case_set = models.ForeignKey(
         "cases.CaseSet", on_delete=models.PROTECT, related_name="assignments"
@@ -103,6 +122,15 @@ class Assignment(models.Model):
     late_policy = models.CharField(
         max_length=20, choices=LatePolicy.choices, default=LatePolicy.CLOSED
     )
+    score_policy = models.CharField(
+        max_length=10,
+        choices=ScorePolicy.choices,
+        default=ScorePolicy.BEST,
+        help_text="Which attempt of a case counts in the gradebook.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AssignmentQuerySet.as_manager()
@@ -118,10 +146,65 @@ class Assignment(models.Model):
     def __str__(self) -> str:
         return f"{self.case_set} for {self.cohort}"
 
-    def is_open(self, now) -> bool:
-        return self.opens_at <= now and (
-            now <= self.due_at or self.late_policy == self.LatePolicy.MARKED_LATE
+    def terms_for(self, student: settings.AUTH_USER_MODEL) -> "Terms":
+        """The due date and attempt limit that hold for one student, extensions included."""
+        override = self.overrides.filter(student=student).first()
+        return Terms.of(self, override)
+
+
+@dataclass(frozen=True)
+class Terms:
+    """An assignment as one student has it: its own due date and attempts after overrides."""
+
+    opens_at: datetime.datetime
+    due_at: datetime.datetime
+    attempts_allowed: int  # 0: unlimited
+    late_policy: str
+    feedback: str
+
+    @classmethod
+    def of(cls, assignment: Assignment, override: "AssignmentOverride | None") -> "Terms":
+        attempts = assignment.attempts_allowed
+        if attempts and override is not None:
+            attempts += override.extra_attempts
+        return cls(
+            opens_at=assignment.opens_at,
+            due_at=(override and override.due_at) or assignment.due_at,
+            attempts_allowed=attempts,
+            late_policy=assignment.late_policy,
+            feedback=assignment.feedback,
         )
 
-    def shows_feedback(self, now) -> bool:
-        return self.feedback == self.Feedback.IMMEDIATE or now > self.due_at
+    def is_open(self, now: datetime.datetime) -> bool:
+        return self.opens_at <= now and (
+            now <= self.due_at or self.late_policy == Assignment.LatePolicy.MARKED_LATE
+        )
+
+    def shows_feedback(self, now: datetime.datetime) -> bool:
+        return self.feedback == Assignment.Feedback.IMMEDIATE or now > self.due_at
+
+
+class AssignmentOverride(models.Model):
+    """An accommodation for one student: a later due date and/or extra attempts."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="overrides")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignment_overrides"
+    )
+    due_at = models.DateTimeField(null=True, blank=True, help_text="Empty: the usual due date.")
+    extra_attempts = models.PositiveSmallIntegerField(default=0)
+    reason = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "student"], name="one_override_per_student"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student}: {self.assignment}"

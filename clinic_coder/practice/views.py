@@ -127,6 +127,7 @@ def _player(request, case, assignment, draft, formset, status: int = 200) -> Htt
     context = {
         "case": case,
         "assignment": assignment,
+        "terms": assignment and assignment.terms_for(request.user),
         "draft": draft,
         "variant": variant,
         "formset": formset,
@@ -224,9 +225,11 @@ def attempt_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     attempts = Attempt.objects.of(request.user).select_related("case", "assignment", "revision")
     attempt = get_object_or_404(attempts.prefetch_related("lines", "findings"), pk=pk)
     now = timezone.now()
-    shows = attempt.assignment is None or attempt.assignment.shows_feedback(now)
+    terms = attempt.assignment and attempt.assignment.terms_for(request.user)
+    shows = terms is None or terms.shows_feedback(now)
     context = {
         "attempt": attempt,
+        "terms": terms,
         "shows_feedback": shows,
         "comparison": method_comparison(attempt) if shows else None,
         "note": attempt.revision.variant(attempt.seed, profile=get_profile(attempt.payer_profile)),

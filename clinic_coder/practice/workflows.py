@@ -11,7 +11,7 @@ from clinic_coder.catalog.models import current_catalog
 from clinic_coder.coding.grading import grade
 from clinic_coder.coding.profiles import get_profile
 from clinic_coder.coding.types import ClaimLine
-from clinic_coder.cohorts.models import Assignment
+from clinic_coder.cohorts.models import Assignment, Terms
 
 from .models import AnswerLine, Attempt, Draft, Finding
 
@@ -80,10 +80,13 @@ def profile_for(case: Case, assignment: Assignment | None):
 
 def attempts_left(*, student, case: Case, assignment: Assignment | None) -> int | None:
     """None means unlimited (practice, or an assignment allowing any number)."""
-    if assignment is None or assignment.attempts_allowed == 0:
+    if assignment is None:
+        return None
+    allowed = assignment.terms_for(student).attempts_allowed
+    if allowed == 0:
         return None
     used = Attempt.objects.filter(student=student, case=case, assignment=assignment).count()
-    return max(0, assignment.attempts_allowed - used)
+    return max(0, allowed - used)
 
 
 def submit_answer(
@@ -103,8 +106,9 @@ def submit_answer(
                 "Your answer is below: check it and submit again."
             )
         assignment = draft.assignment
+        terms = assignment.terms_for(draft.student) if assignment else None
         if assignment is not None:
-            _check_assignment(draft, assignment, now)
+            _check_assignment(draft, assignment, terms, now)
             if time_is_up(draft, now):
                 # The time limit passed: what counts is the answer as saved by then.
                 lines = [line_from_dict(row) for row in draft.lines if row.get("code")]
@@ -129,7 +133,7 @@ def submit_answer(
             ],
             started_at=draft.started_at,
             submitted_at=now,
-            late=assignment is not None and now > assignment.due_at,
+            late=terms is not None and now > terms.due_at,
         )
         AnswerLine.objects.bulk_create(
             AnswerLine(
@@ -159,10 +163,12 @@ def submit_answer(
         return Submission(attempt, created=True)
 
 
-def _check_assignment(draft: Draft, assignment: Assignment, now: datetime.datetime) -> None:
-    if now < assignment.opens_at:
+def _check_assignment(
+    draft: Draft, assignment: Assignment, terms: Terms, now: datetime.datetime
+) -> None:
+    if now < terms.opens_at:
         raise SubmissionRefused("This assignment is not open yet.")
-    if not assignment.is_open(now):
+    if not terms.is_open(now):
         raise SubmissionRefused("The due date has passed and this assignment takes no late work.")
     left = attempts_left(student=draft.student, case=draft.case, assignment=assignment)
     if left == 0:

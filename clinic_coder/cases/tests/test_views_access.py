@@ -1,0 +1,87 @@
+"""Who may use the case-authoring pages: instructors and admins only."""
+
+import pytest
+from django.urls import reverse
+
+from .test_views_support import load_codes, make_case
+
+GET_PAGES = [
+    ("case_list", False),
+    ("create_case", False),
+    ("export_cases", False),
+    ("import_cases", False),
+    ("case_detail", True),
+    ("edit_case", True),
+    ("student_preview", True),
+]
+POST_ACTIONS = [
+    ("preview_case", False),
+    ("add_service_row", False),
+    ("duplicate_case", True),
+    ("publish_case", True),
+    ("unpublish_case", True),
+]
+ALL_VIEWS = GET_PAGES + POST_ACTIONS
+
+
+def url_of(name: str, needs_case: bool) -> str:
+    return reverse(name, args=["tight-trapezius"]) if needs_case else reverse(name)
+
+
+def request(client, name: str, needs_case: bool):
+    url = url_of(name, needs_case)
+    if (name, needs_case) in POST_ACTIONS:
+        return client.post(url, {"services-TOTAL_FORMS": "1"})
+    return client.get(url)
+
+
+@pytest.fixture
+def case(db):
+    load_codes()
+    return make_case(status="draft")
+
+
+@pytest.mark.parametrize(("name", "needs_case"), ALL_VIEWS)
+def test_it_sends_anonymous_visitors_to_login(client, case, name, needs_case):
+    response = request(client, name, needs_case)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login") + "?next=")
+
+
+@pytest.mark.parametrize("persona", ["alice", "bob", "sofia"])
+@pytest.mark.parametrize(("name", "needs_case"), ALL_VIEWS)
+def test_it_forbids_students_and_supervisors(client, people, case, persona, name, needs_case):
+    client.force_login(getattr(people, persona))
+    response = request(client, name, needs_case)
+    assert response.status_code == 403
+    assert "tight-trapezius" not in response.text
+
+
+@pytest.mark.parametrize("persona", ["ines", "igor", "admin"])
+@pytest.mark.parametrize(("name", "needs_case"), GET_PAGES)
+def test_it_opens_every_page_for_instructors_and_admins(
+    client, people, case, persona, name, needs_case
+):
+    client.force_login(getattr(people, persona))
+    response = client.get(url_of(name, needs_case))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("persona", ["ines", "admin"])
+@pytest.mark.parametrize(("name", "needs_case"), POST_ACTIONS)
+def test_it_lets_instructors_and_admins_post_every_action(
+    client, people, case, persona, name, needs_case
+):
+    client.force_login(getattr(people, persona))
+    response = request(client, name, needs_case)
+    assert response.status_code in (200, 302)
+
+
+@pytest.mark.parametrize(
+    "name", ["preview_case", "add_service_row", "duplicate_case", "publish_case", "unpublish_case"]
+)
+def test_it_refuses_to_change_anything_on_get(client, people, case, name):
+    client.force_login(people.ines)
+    needs_case = name in ("duplicate_case", "publish_case", "unpublish_case")
+    response = client.get(url_of(name, needs_case))
+    assert response.status_code == 405

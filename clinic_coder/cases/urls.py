@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+# Fixed paths come before "<slug>/", and forms.RESERVED_SLUGS keeps cases off them.
+urlpatterns = [
+    path("", views.case_list, name="case_list"),
+    path("new/", views.create_case, name="create_case"),
+    path("preview/", views.preview_case, name="preview_case"),
+    path("service-row/", views.add_service_row, name="add_service_row"),
+    path("export/", views.export_cases, name="export_cases"),
+    path("import/", views.import_cases, name="import_cases"),
+    path("<slug:slug>/", views.case_detail, name="case_detail"),
+    path("<slug:slug>/edit/", views.edit_case, name="edit_case"),
+    path("<slug:slug>/student-preview/", views.student_preview, name="student_preview"),
+    path("<slug:slug>/duplicate/", views.duplicate_case, name="duplicate_case"),
+    path("<slug:slug>/publish/", views.publish_case, name="publish_case"),
+    path("<slug:slug>/unpublish/", views.unpublish_case, name="unpublish_case"),
+]

@@ -1,0 +1,290 @@
+"""Instructors write cases here: list, edit with a live key preview, publish, import and export.
+
+Every view is for instructors (admins pass); students and supervisors get 403, so no draft and
+no key reaches a student through these pages.
+"""
+
+import json
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from clinic_coder.accounts.decorators import role_required
+from clinic_coder.accounts.models import Role
+from clinic_coder.catalog.models import current_catalog
+from clinic_coder.coding.catalog import Catalog
+
+from .exchange import ImportFailed, export_bank, import_bank
+from .forms import (
+    SERVICES_PREFIX,
+    BaseServiceFormSet,
+    CaseFilterForm,
+    CaseForm,
+    ImportForm,
+    SeedForm,
+    case_forms,
+    check_case,
+    claim_rows,
+    coding_problems,
+    derive_at,
+    new_service_form,
+    note_problems,
+    preview,
+    with_another_service,
+)
+from .models import Case, CaseSet, CaseVariant, DocumentedService
+
+# More rows than any visit documents: a bigger number is a forged request.
+MAX_SERVICE_ROWS = 100
+
+
+@role_required(Role.INSTRUCTOR)
+@vary_on_headers("HX-Request")
+def case_list(request: HttpRequest) -> HttpResponse:
+    form = CaseFilterForm(request.GET)
+    context = {"form": form, "cases": _filtered_cases(form), "case_sets": CaseSet.objects.all()}
+    template = "cases/case_list.html#results" if request.htmx else "cases/case_list.html"
+    return render(request, template, context)
+
+
+def _filtered_cases(form: CaseFilterForm) -> list[Case]:
+    form.is_valid()  # A bad filter shows its error; the valid ones still apply.
+    data = form.cleaned_data
+    cases = Case.objects.prefetch_related("services")
+    if data.get("q"):
+        cases = cases.filter(Q(title__icontains=data["q"]) | Q(note__icontains=data["q"]))
+    if data.get("skill"):
+        cases = cases.exercising(data["skill"])
+    if data.get("difficulty"):
+        cases = cases.filter(difficulty=data["difficulty"])
+    if data.get("status"):
+        cases = cases.filter(status=data["status"])
+    if data.get("code"):
+        # The key is derived, not stored; the bank is small enough to derive it per request.
+        catalog = current_catalog()
+        return [case for case in cases if data["code"] in _codes_at_low_end(case, catalog)]
+    return list(cases)
+
+
+def _codes_at_low_end(case: Case, catalog: Catalog) -> set[str]:
+    services = list(case.services.all())
+    minutes = {s.key: s.minutes_low for s in services if s.minutes_low is not None}
+    try:
+        expected = derive_at(case, services, minutes, catalog)
+    except ValueError:
+        return set()
+    return {line.code for claim in expected.alternatives for line in claim}
+
+
+@role_required(Role.INSTRUCTOR)
+def create_case(request: HttpRequest) -> HttpResponse:
+    return _author_case(request, Case(created_by=request.user))
+
+
+@role_required(Role.INSTRUCTOR)
+def edit_case(request: HttpRequest, slug: str) -> HttpResponse:
+    return _author_case(request, get_object_or_404(Case, slug=slug))
+
+
+def _author_case(request: HttpRequest, case: Case) -> HttpResponse:
+    """The case form: save, or (buttons for when JavaScript is off) add a row or preview."""
+    context = {"case_slug": case.slug if case.pk else "", "case_title": case.title}
+    data = request.POST if request.method == "POST" else None
+    adding = data is not None and "add_service" in data
+    if adding:
+        data = with_another_service(data)
+    case_form, formset = case_forms(data, case)
+    if adding:  # The page reloads: put the keyboard in the new row.
+        formset.forms[-1].fields["technique"].widget.attrs["autofocus"] = True
+    context |= {"case_form": case_form, "formset": formset}
+    if data is not None and not adding:
+        catalog = current_catalog()
+        if "preview" in data:
+            seed = SeedForm.from_query(data).seed_or_default()
+            context["preview"] = preview(case_form, formset, seed, catalog)
+        elif check_case(case_form, formset, catalog):
+            saved = _save_case(case_form, formset)
+            messages.success(request, f"Saved “{saved.title}”.")
+            return redirect(saved)
+    return render(request, "cases/case_form.html", context)
+
+
+@transaction.atomic
+def _save_case(case_form: CaseForm, formset: BaseServiceFormSet) -> Case:
+    case = case_form.save()
+    for form in formset.deleted_forms:
+        if form.instance.pk:
+            form.instance.delete()
+    for position, form in enumerate(formset.kept_forms()):
+        service = form.instance
+        service.case = case
+        service.position = position
+        service.save()
+    return case
+
+
+@role_required(Role.INSTRUCTOR)
+@require_POST
+def preview_case(request: HttpRequest) -> HttpResponse:
+    """The live key preview (htmx) of the case form as posted; nothing is saved."""
+    slug = request.GET.get("case")
+    case = get_object_or_404(Case, slug=slug) if slug else Case()
+    case_form, formset = case_forms(request.POST, case)
+    seed = SeedForm.from_query(request.POST).seed_or_default()
+    result = preview(case_form, formset, seed, current_catalog())
+    return render(request, "cases/case_form.html#preview", {"preview": result})
+
+
+@role_required(Role.INSTRUCTOR)
+@require_POST
+def add_service_row(request: HttpRequest) -> HttpResponse:
+    """One empty service row (htmx), and the formset's TOTAL_FORMS bumped out of band."""
+    try:
+        index = int(request.POST.get(f"{SERVICES_PREFIX}-TOTAL_FORMS", ""))
+    except ValueError:
+        return HttpResponseBadRequest("The form's row count is missing; reload the page.")
+    if not 0 <= index < MAX_SERVICE_ROWS:
+        return HttpResponseBadRequest(f"A case has at most {MAX_SERVICE_ROWS} services.")
+    form = new_service_form(index)
+    # htmx focuses [autofocus] in new content: keyboard users land in the row they added.
+    form.fields["technique"].widget.attrs["autofocus"] = True
+    context = {"form": form, "number": index + 1, "total_forms": index + 1}
+    return render(request, "cases/case_form.html#added_service", context)
+
+
+@role_required(Role.INSTRUCTOR)
+@vary_on_headers("HX-Request")
+def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    case = get_object_or_404(Case.objects.prefetch_related("services"), slug=slug)
+    seed_form = SeedForm.from_query(request.GET)
+    variant, problem = _variant(case, seed_form.seed_or_default())
+    claims = claim_rows(variant.expected) if variant else []
+    context = {"case": case, "seed_form": seed_form, "variant": variant, "problem": problem}
+    context["claims"] = claims
+    template = "cases/case_detail.html#variant" if request.htmx else "cases/case_detail.html"
+    return render(request, template, context)
+
+
+@role_required(Role.INSTRUCTOR)
+@vary_on_headers("HX-Request")
+def student_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    """Exactly what a student reads: the note with concrete minutes. No key, no services."""
+    case = get_object_or_404(Case, slug=slug)
+    seed_form = SeedForm.from_query(request.GET)
+    variant, problem = _variant(case, seed_form.seed_or_default())
+    context = {
+        "case": case,
+        "seed_form": seed_form,
+        "variant": variant,
+        "problem": problem,
+        "another_seed": Case.new_seed(),
+    }
+    partial = "#student_note" if request.htmx else ""
+    return render(request, f"cases/student_preview.html{partial}", context)
+
+
+def _variant(case: Case, seed: int) -> tuple[CaseVariant | None, str]:
+    try:
+        return case.variant(seed), ""
+    except ValueError as error:  # BadCase, MissingPlaceholder...: an authoring mistake.
+        return None, str(error)
+
+
+@role_required(Role.INSTRUCTOR)
+@require_POST
+def duplicate_case(request: HttpRequest, slug: str) -> HttpResponse:
+    case = get_object_or_404(Case, slug=slug)
+    copy = _duplicate(case, user=request.user)
+    messages.success(request, f"Made a draft copy, “{copy.title}”. Rename it and edit away.")
+    return redirect("edit_case", copy.slug)
+
+
+@transaction.atomic
+def _duplicate(case: Case, *, user: object) -> Case:
+    services = list(case.services.all())
+    base = f"{case.slug[:70]}-copy"
+    slug, number = base, 1
+    while Case.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    copy = Case.objects.get(pk=case.pk)
+    copy.pk = None
+    copy._state.adding = True
+    copy.slug, copy.title = slug, f"Copy of {case.title}"[:160]
+    copy.status, copy.version, copy.created_by = Case.Status.DRAFT, 1, user
+    copy.save()
+    for service in services:
+        service.pk, service.case = None, copy
+    DocumentedService.objects.bulk_create(services)
+    return copy
+
+
+@role_required(Role.INSTRUCTOR)
+@require_POST
+def publish_case(request: HttpRequest, slug: str) -> HttpResponse:
+    case = get_object_or_404(Case, slug=slug)
+    services = list(case.services.all())
+    problems = note_problems(case.note, services) + coding_problems(
+        case, services, current_catalog()
+    )
+    if not services:
+        problems.insert(0, "It has no documented services.")
+    if problems:
+        messages.error(request, "This case cannot be published yet. " + " ".join(problems))
+    else:
+        case.status = Case.Status.PUBLISHED
+        case.save(update_fields=["status", "updated_at"])
+        messages.success(request, f"Published “{case.title}”: students can now be given it.")
+    return redirect(case)
+
+
+@role_required(Role.INSTRUCTOR)
+@require_POST
+def unpublish_case(request: HttpRequest, slug: str) -> HttpResponse:
+    case = get_object_or_404(Case, slug=slug)
+    case.status = Case.Status.DRAFT
+    case.save(update_fields=["status", "updated_at"])
+    messages.success(request, f"“{case.title}” is a draft again: students no longer see it.")
+    return redirect(case)
+
+
+@role_required(Role.INSTRUCTOR)
+def export_cases(request: HttpRequest) -> HttpResponse:
+    """One case set (?set=<slug>) with its cases, or every case, as a JSON download."""
+    set_slug = request.GET.get("set")
+    if set_slug:
+        case_set = get_object_or_404(CaseSet, slug=set_slug)
+        bank, filename = export_bank([], [case_set]), f"{case_set.slug}.json"
+    else:
+        bank = export_bank(Case.objects.prefetch_related("services"))
+        filename = "clinic-coder-cases.json"
+    text = json.dumps(bank, indent=2, ensure_ascii=False) + "\n"
+    response = HttpResponse(text, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@role_required(Role.INSTRUCTOR)
+def import_cases(request: HttpRequest) -> HttpResponse:
+    """Import a case bank; any problem in the file lists every error and saves nothing."""
+    if request.method != "POST":
+        return render(request, "cases/import.html", {"form": ImportForm(), "errors": []})
+    form, errors = ImportForm(request.POST, request.FILES), []
+    if form.is_valid():
+        try:
+            result = import_bank(form.cleaned_data["file"], user=request.user)
+        except ImportFailed as failure:
+            errors = failure.errors
+        else:
+            messages.success(
+                request,
+                f"Imported the file: {len(result.created)} new case(s), "
+                f"{len(result.updated)} updated, {len(result.case_sets)} case set(s).",
+            )
+            return redirect("case_list")
+    return render(request, "cases/import.html", {"form": form, "errors": errors})
