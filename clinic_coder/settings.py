@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "clinic_coder.cases",
     "clinic_coder.cohorts",
     "clinic_coder.practice",
+    "clinic_coder.progress",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,16 @@ class CohortQuerySet(models.QuerySet):
     def with_student(self, user: settings.AUTH_USER_MODEL) -> "CohortQuerySet":
         return self.filter(enrollments__student=user, enrollments__active=True)
 
+    def teachable_by(self, user: settings.AUTH_USER_MODEL) -> "CohortQuerySet":
+        """Cohorts a user may manage: their own as instructor, every one for an admin."""
+        return self if user.is_admin else self.filter(instructors=user)
+
+    def viewable_by(self, user: settings.AUTH_USER_MODEL) -> "CohortQuerySet":
+        """Cohorts whose students' work a user may read: taught, supervised, or any (admin)."""
+        if user.is_admin:
+            return self
+        return self.filter(Q(instructors=user) | Q(supervisors=user)).distinct()
+
     def with_student_counts(self) -> "CohortQuerySet":
         return self.annotate(
             active_students=Count("enrollments", filter=Q(enrollments__active=True))

@@ -1,0 +1,146 @@
+"""Mastery per skill, from a student's recent evidence.
+
+Every submitted attempt is a chance to show each skill its case exercises (and any skill a
+finding of the attempt names): the chance is a success when the attempt has no error finding
+on that skill. Every trainer answer is a chance for its units skill. A skill's level comes from
+its latest WINDOW chances:
+
+- mastered: at least MIN_EVIDENCE chances and at least 80% successes;
+- developing: at least MIN_EVIDENCE chances and at least 50% successes;
+- needs work: at least MIN_EVIDENCE chances and fewer than 50% successes;
+- too early: fewer than MIN_EVIDENCE chances.
+
+The queries run once for any number of students: three, whatever the cohort's size.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from clinic_coder.coding.skills import SKILLS
+from clinic_coder.practice.models import Attempt, Finding
+
+WINDOW = 8
+MIN_EVIDENCE = 3
+
+
+class Level:
+    MASTERED = "mastered"
+    DEVELOPING = "developing"
+    NEEDS_WORK = "needs work"
+    TOO_EARLY = "too early"
+
+    ORDER = (NEEDS_WORK, DEVELOPING, TOO_EARLY, MASTERED)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    when: datetime.datetime
+    success: bool
+    source: str  # a case title, or "8-minute-rule trainer"
+    attempt_id: int | None
+    detail: str  # the error that counted against the skill, if any
+
+
+@dataclass
+class SkillMastery:
+    skill: str
+    evidence: list[Evidence] = field(default_factory=list)  # newest first, WINDOW at most
+
+    @property
+    def label(self) -> str:
+        return SKILLS.get(self.skill, self.skill)
+
+    @property
+    def chances(self) -> int:
+        return len(self.evidence)
+
+    @property
+    def successes(self) -> int:
+        return sum(e.success for e in self.evidence)
+
+    @property
+    def rate(self) -> float:
+        return self.successes / self.chances if self.chances else 0.0
+
+    @property
+    def level(self) -> str:
+        if self.chances < MIN_EVIDENCE:
+            return Level.TOO_EARLY
+        if self.rate >= 0.8:
+            return Level.MASTERED
+        return Level.DEVELOPING if self.rate >= 0.5 else Level.NEEDS_WORK
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.rate)
+
+
+def mastery_for(students: Iterable) -> dict[int, dict[str, SkillMastery]]:
+    """Mastery per skill for each student (by id), every known skill present."""
+    ids = [getattr(s, "pk", s) for s in students]
+    attempts = list(
+        Attempt.objects.filter(student__in=ids)
+        .order_by("-submitted_at", "-pk")
+        .values("pk", "student_id", "submitted_at", "case__title", "case__skills")
+    )
+    errors: dict[int, dict[str, str]] = defaultdict(dict)
+    for row in (
+        Finding.objects.filter(attempt__student__in=ids, severity=Finding.Severity.ERROR)
+        .order_by("pk")
+        .values("attempt_id", "skill", "message")
+    ):
+        errors[row["attempt_id"]].setdefault(row["skill"], row["message"])
+    trainer = Finding.objects.filter(
+        student__in=ids, attempt__isnull=True, rule_id__startswith="trainer-"
+    ).values("student_id", "skill", "severity", "message", "created_at")
+
+    evidence: dict[int, list[tuple[str, Evidence]]] = defaultdict(list)
+    for attempt in attempts:
+        failed = errors.get(attempt["pk"], {})
+        for skill in sorted({*(attempt["case__skills"] or []), *failed}):
+            evidence[attempt["student_id"]].append(
+                (
+                    skill,
+                    Evidence(
+                        when=attempt["submitted_at"],
+                        success=skill not in failed,
+                        source=attempt["case__title"],
+                        attempt_id=attempt["pk"],
+                        detail=failed.get(skill, ""),
+                    ),
+                )
+            )
+    for row in trainer:
+        error = row["severity"] == Finding.Severity.ERROR
+        evidence[row["student_id"]].append(
+            (
+                row["skill"],
+                Evidence(
+                    when=row["created_at"],
+                    success=not error,
+                    source="8-minute-rule trainer",
+                    attempt_id=None,
+                    detail=row["message"] if error else "",
+                ),
+            )
+        )
+
+    result = {}
+    for student_id in ids:
+        by_skill = {skill: SkillMastery(skill) for skill in SKILLS}
+        for skill, item in sorted(
+            evidence[student_id], key=lambda pair: pair[1].when, reverse=True
+        ):
+            mastery = by_skill.setdefault(skill, SkillMastery(skill))
+            if len(mastery.evidence) < WINDOW:
+                mastery.evidence.append(item)
+        result[student_id] = by_skill
+    return result
+
+
+def weakest(mastery: dict[str, SkillMastery], count: int = 3) -> list[SkillMastery]:
+    """Skills with evidence, lowest success rate first."""
+    seen = [m for m in mastery.values() if m.chances]
+    return sorted(seen, key=lambda m: (m.rate, -m.chances))[:count]
