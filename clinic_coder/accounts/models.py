@@ -45,5 +45,5 @@ class User(AbstractUser):
             return "admin:index"
         return {
             Role.INSTRUCTOR: "instructor_home",
-            Role.SUPERVISOR: "supervisor_home",
+            Role.SUPERVISOR: "supervisor_dashboard",
         }.get(self.role, "student_home")

@@ -1,0 +1,154 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from clinic_coder.catalog.loading import load_catalog
+from clinic_coder.cohorts.models import Enrollment
+from clinic_coder.progress.models import SignOff
+from clinic_coder.progress.tests.test_mastery import RIGHT, WRONG, answer
+from tests.factories import make_case, make_user
+
+
+@pytest.fixture
+def case(people):
+    load_catalog()
+    return make_case()
+
+
+# --- the student's own progress --------------------------------------------------------------
+
+
+def test_it_sends_anonymous_visitors_to_login(client, db):
+    assert client.get(reverse("my_progress")).status_code == 302
+
+
+@pytest.mark.parametrize("persona", ["ines", "sofia"])
+def test_it_shows_my_progress_only_to_students(client, people, persona):
+    client.force_login(getattr(people, persona))
+    assert client.get(reverse("my_progress")).status_code == 403
+
+
+def test_it_shows_mastery_evidence_trend_and_weak_spots(client, people, case):
+    answer(people.alice, case, WRONG, timezone.now())
+    client.force_login(people.alice)
+    page = client.get(reverse("my_progress")).text
+    assert "Choosing manual therapy (97140)" in page
+    assert "too early" in page
+    assert "Score of each of the latest attempts" in page
+    assert "<svg" in page
+    assert "Practise my weak spots" in page
+
+
+# --- a student's record, for staff ------------------------------------------------------------
+
+
+def record(student) -> str:
+    return reverse("student_record", args=[student.pk])
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("ines", 200), ("sofia", 200), ("admin", 200), ("igor", 404), ("alice", 403), ("bob", 403)],
+)
+def test_it_shows_a_students_record_only_to_their_staff(client, people, persona, status):
+    client.force_login(getattr(people, persona))
+    assert client.get(record(people.alice)).status_code == status
+
+
+def test_it_offers_sign_off_only_to_supervisors(client, people):
+    client.force_login(people.sofia)
+    assert "Sign off a skill area" in client.get(record(people.alice)).text
+    client.force_login(people.ines)
+    assert "Sign off a skill area" not in client.get(record(people.alice)).text
+
+
+def test_it_signs_off_a_skill_with_date_and_name(client, people):
+    client.force_login(people.sofia)
+    response = client.post(
+        reverse("sign_off", args=[people.alice.pk]), {"skill": "units-cms", "note": "Solid"}
+    )
+    assert response.status_code == 302
+    sign_off = SignOff.objects.get()
+    assert (sign_off.student, sign_off.signed_by, sign_off.skill) == (
+        people.alice,
+        people.sofia,
+        "units-cms",
+    )
+    client.force_login(people.alice)
+    assert "signed by Sofia Soto on" in client.get(reverse("my_progress")).text
+
+
+@pytest.mark.parametrize(("persona", "status"), [("ines", 403), ("alice", 403), ("igor", 403)])
+def test_it_refuses_sign_off_from_anyone_but_a_supervisor(client, people, persona, status):
+    client.force_login(getattr(people, persona))
+    response = client.post(reverse("sign_off", args=[people.alice.pk]), {"skill": "units-cms"})
+    assert response.status_code == status
+    assert not SignOff.objects.exists()
+
+
+def test_it_refuses_sign_off_for_a_student_of_another_cohort(client, people):
+    client.force_login(people.sofia)
+    response = client.post(reverse("sign_off", args=[people.bob.pk]), {"skill": "units-cms"})
+    assert response.status_code == 404
+    assert not SignOff.objects.exists()
+
+
+def test_it_explains_a_bad_sign_off_and_saves_nothing(client, people):
+    client.force_login(people.sofia)
+    response = client.post(
+        reverse("sign_off", args=[people.alice.pk]), {"skill": "juggling"}, follow=True
+    )
+    assert "Choose a skill area" in response.text
+    assert not SignOff.objects.exists()
+
+
+# --- the supervisor's dashboard ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("sofia", 200), ("admin", 200), ("ines", 403), ("alice", 403)]
+)
+def test_it_shows_the_dashboard_only_to_supervisors(client, people, persona, status):
+    client.force_login(getattr(people, persona))
+    assert client.get(reverse("supervisor_dashboard")).status_code == status
+
+
+def test_it_lists_only_supervised_cohorts_and_flags_low_scores(client, people, case):
+    answer(people.alice, case, WRONG, timezone.now())
+    client.force_login(people.sofia)
+    page = client.get(reverse("supervisor_dashboard")).text
+    assert "Cohort A" in page and "Cohort B" not in page
+    below = page[page.index("Below 70") : page.index("Every student")]
+    assert "Alice Archer" in below
+    assert "mean 0" in below
+
+
+def test_it_takes_a_threshold_and_ignores_a_bad_one(client, people, case):
+    answer(people.alice, case, RIGHT, timezone.now())
+    client.force_login(people.sofia)
+    assert "No student is below 70" in client.get(reverse("supervisor_dashboard")).text
+    page = client.get(reverse("supervisor_dashboard"), {"threshold": "nonsense"}).text
+    assert 'value="70"' in page
+
+
+def enrol(count: int, cohort, case) -> None:
+    for n in range(count):
+        student = make_user(username=f"s{cohort.pk}-{n}-{count}")
+        Enrollment.objects.create(cohort=cohort, student=student)
+        answer(student, case, RIGHT if n % 2 else WRONG, timezone.now())
+
+
+def test_it_runs_the_same_queries_for_5_and_50_students(client, people, case):
+    client.force_login(people.sofia)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as context:
+            client.get(reverse("supervisor_dashboard"))
+        return len(context.captured_queries)
+
+    enrol(5, people.cohort_a, case)
+    with_five = queries()
+    enrol(45, people.cohort_a, case)
+    assert queries() == with_five

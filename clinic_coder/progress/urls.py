@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("progress/", views.my_progress, name="my_progress"),
+    path("overview/", views.supervisor_dashboard, name="supervisor_dashboard"),
+    path("students/<int:student_id>/", views.student_record, name="student_record"),
+    path("students/<int:student_id>/sign-off/", views.sign_off, name="sign_off"),
+]

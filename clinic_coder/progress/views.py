@@ -1,0 +1,133 @@
+"""A student's progress (for the student and for their staff) and the supervisor's dashboard."""
+
+from django.contrib import messages
+from django.db.models import Avg, Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from clinic_coder.accounts.decorators import role_required
+from clinic_coder.accounts.models import Role, User
+from clinic_coder.cohorts.models import Cohort
+from clinic_coder.practice.models import Attempt
+
+from .charts import percent_line
+from .mastery import Level, mastery_for, weakest
+from .models import SignOff
+from .sign_off_forms import SignOffForm
+
+DEFAULT_THRESHOLD = 70
+
+
+def progress_context(student: User) -> dict:
+    """Everything the progress page shows about one student."""
+    mastery = mastery_for([student])[student.pk]
+    attempts = list(
+        Attempt.objects.of(student).select_related("case", "assignment__case_set")[:200]
+    )
+    trend = percent_line(
+        [(a.submitted_at.strftime("%d %b %H:%M"), a.score) for a in reversed(attempts[:20])]
+    )
+    return {
+        "student": student,
+        "mastery": sorted(mastery.values(), key=lambda m: (Level.ORDER.index(m.level), m.label)),
+        "weak": weakest(mastery),
+        "trend": trend,
+        "recent_attempts": attempts[:20],
+        "sign_offs": SignOff.objects.filter(student=student).select_related("signed_by"),
+    }
+
+
+@role_required(Role.STUDENT)
+def my_progress(request: HttpRequest) -> HttpResponse:
+    context = progress_context(request.user) | {"own": True}
+    return render(request, "progress/student_progress.html", context)
+
+
+def _student_in(request: HttpRequest, student_id: int) -> tuple[User, list[Cohort]]:
+    """A student of one of the cohorts this user may read, or 404."""
+    cohorts = Cohort.objects.viewable_by(request.user)
+    student = get_object_or_404(
+        User.objects.filter(enrollments__cohort__in=cohorts).distinct(), pk=student_id
+    )
+    return student, list(cohorts.filter(enrollments__student=student))
+
+
+@role_required(Role.INSTRUCTOR, Role.SUPERVISOR)
+def student_record(request: HttpRequest, student_id: int) -> HttpResponse:
+    student, cohorts = _student_in(request, student_id)
+    can_sign = request.user.is_admin or any(request.user in c.supervisors.all() for c in cohorts)
+    context = progress_context(student) | {
+        "own": False,
+        "cohorts": cohorts,
+        "sign_off_form": SignOffForm() if can_sign else None,
+    }
+    return render(request, "progress/student_progress.html", context)
+
+
+@require_POST
+@role_required(Role.SUPERVISOR)
+def sign_off(request: HttpRequest, student_id: int) -> HttpResponse:
+    student, cohorts = _student_in(request, student_id)
+    supervised = [
+        c for c in cohorts if request.user.is_admin or request.user in c.supervisors.all()
+    ]
+    form = SignOffForm(request.POST)
+    if not supervised:
+        messages.error(request, "Only a supervisor of the student's cohort can sign off.")
+    elif form.is_valid():
+        SignOff.objects.update_or_create(
+            student=student,
+            skill=form.cleaned_data["skill"],
+            defaults={
+                "cohort": supervised[0],
+                "signed_by": request.user,
+                "signed_at": timezone.now(),
+                "note": form.cleaned_data["note"],
+            },
+        )
+        messages.success(request, f"Signed off: {form.skill_label()}.")
+    else:
+        messages.error(request, "Choose a skill area to sign off: " + form.errors.as_text())
+    return redirect("student_record", student_id=student.pk)
+
+
+@role_required(Role.SUPERVISOR)
+def supervisor_dashboard(request: HttpRequest) -> HttpResponse:
+    threshold = _threshold(request.GET.get("threshold"))
+    cohorts = (
+        Cohort.objects.all()
+        if request.user.is_admin
+        else Cohort.objects.supervised_by(request.user)
+    )
+    cohorts = list(cohorts.with_student_counts().order_by("name"))
+    rows = (
+        User.objects.filter(enrollments__cohort__in=cohorts, enrollments__active=True)
+        .annotate(mean=Avg("attempts__score"), attempts_count=Count("attempts", distinct=True))
+        .values("pk", "first_name", "last_name", "username", "enrollments__cohort", "mean",
+                "attempts_count")
+    )  # fmt: skip
+    mastery = mastery_for({row["pk"] for row in rows})
+    by_cohort = {c.pk: {"cohort": c, "students": [], "below": []} for c in cohorts}
+    for row in rows:
+        student = dict(row) | {"mastery": mastery[row["pk"]]}
+        student["needs_work"] = sum(
+            m.level == Level.NEEDS_WORK for m in student["mastery"].values()
+        )
+        column = by_cohort[row["enrollments__cohort"]]
+        column["students"].append(student)
+        if row["mean"] is not None and row["mean"] < threshold:
+            column["below"].append(student)
+    for column in by_cohort.values():
+        scored = [s["mean"] for s in column["students"] if s["mean"] is not None]
+        column["mean"] = round(sum(scored) / len(scored)) if scored else None
+    context = {"columns": list(by_cohort.values()), "threshold": threshold}
+    return render(request, "progress/supervisor_dashboard.html", context)
+
+
+def _threshold(value: str | None) -> int:
+    try:
+        return min(100, max(0, int(value)))
+    except (TypeError, ValueError):
+        return DEFAULT_THRESHOLD
