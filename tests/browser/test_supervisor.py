@@ -1,0 +1,58 @@
+"""A supervisor reads the dashboard, drills into a student and signs off a skill area."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
+
+from clinic_coder.catalog.loading import load_catalog
+from clinic_coder.progress.tests.test_mastery import WRONG, answer
+from tests.factories import log_in, make_case
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def low_scorer(people):
+    load_catalog()
+    answer(people.alice, make_case(), WRONG, timezone.now())
+    return people.alice
+
+
+def test_it_drills_from_the_dashboard_to_a_sign_off(page, people, low_scorer):
+    log_in(page, "sofia")
+    assert page.get_by_role("heading", level=1).inner_text() == "Overview"
+    page.get_by_label("Flag students whose mean score is below").fill("50")
+    page.get_by_role("button", name="Update").click()
+    below = page.get_by_role("heading", name="Below 50")
+    assert below.is_visible()
+    page.get_by_role("link", name="Alice Archer").first.click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Alice Archer"
+    assert page.get_by_role("rowheader", name="Choosing manual therapy (97140)").is_visible()
+    page.get_by_label("Skill area").select_option("units-cms")
+    page.get_by_label("Note").fill("Worked three boundary cases aloud without a slip.")
+    page.get_by_role("button", name="Sign off").click()
+    assert page.get_by_text("Signed off: Units by the CMS 8-minute rule.").is_visible()
+    assert page.get_by_text("signed by Sofia Soto on").is_visible()
+
+
+def test_it_passes_axe_on_the_supervisor_and_progress_pages(
+    browser, live_server, people, low_scorer
+):
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    page = context.new_page()
+    axe = Axe()
+    problems = {}
+    for username, paths in (
+        ("sofia", ["/overview/", f"/students/{people.alice.pk}/"]),
+        ("alice", ["/progress/"]),
+    ):
+        context.clear_cookies()
+        log_in(page, username)
+        for path in paths:
+            page.goto(path)
+            violations = axe.run(page).response["violations"]
+            serious = [v["id"] for v in violations if v["impact"] in ("serious", "critical")]
+            if serious:
+                problems[path] = serious
+    context.close()
+    assert problems == {}
