@@ -48,3 +48,26 @@ def test_it_refuses_to_create_demo_accounts_with_debug_off(db, settings):
     with pytest.raises(CommandError, match="with DEBUG off"):
         call_command("load_demo")
     assert not User.objects.filter(username="student").exists()
+
+
+def test_it_gives_the_demo_cohort_an_assignment_with_some_graded_work(db):
+    from clinic_coder.cohorts.models import Assignment
+    from clinic_coder.practice.models import Attempt
+
+    call_command("load_demo")
+    call_command("load_demo")
+    assignment = Assignment.objects.get(cohort__name="Demo cohort")
+    assert assignment.case_set.slug == "start-here"
+    attempts = Attempt.objects.filter(student__username="student2")
+    assert attempts.count() == 4
+    assert {a.assignment for a in attempts} == {assignment}
+    assert min(a.score for a in attempts) < 100 == max(a.score for a in attempts)
+    assert not Attempt.objects.filter(student__username="student").exists()
+
+
+def test_it_loads_the_case_bank(db):
+    from clinic_coder.cases.models import Case, CaseSet
+
+    call_command("load_demo")
+    assert Case.objects.published().count() >= 40
+    assert CaseSet.objects.count() >= 6

@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from clinic_coder.accounts.demo import DEMO_PASSWORD, create_demo_accounts
+from clinic_coder.accounts.demo import DEMO_COHORT, DEMO_PASSWORD, create_demo_accounts
 from clinic_coder.cases.loading import load_case_bank
 from clinic_coder.catalog.loading import load_catalog
 from clinic_coder.catalog.models import ProcedureCode
+from clinic_coder.cohorts.models import Cohort
+from clinic_coder.practice.demo import create_demo_activity
 
 
 class Command(BaseCommand):
@@ -28,10 +30,15 @@ class Command(BaseCommand):
         )
         users = create_demo_accounts()
         bank = load_case_bank(user=users["instructor"])
+        create_demo_activity(
+            cohort=Cohort.objects.get(name=DEMO_COHORT["name"]),
+            instructor=users["instructor"],
+            student=users["student2"],
+        )
         self.stdout.write(f"Code catalog: {codes} built-in codes and the clinic code 19-NC.")
         self.stdout.write(
             f"Case bank: {len(bank.created)} cases created, {len(bank.updated)} updated, "
-            f"{len(bank.case_sets)} case sets."
+            f"{len(bank.case_sets)} case sets; a demo assignment with a few attempts by student2."
         )
         self.stdout.write(
             f"Demo accounts (password {DEMO_PASSWORD!r}): {', '.join(sorted(users))}."
