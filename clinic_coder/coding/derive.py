@@ -20,6 +20,7 @@ from .edits import (
     describe,
     modifier_choices,
     modifier_reason,
+    payer_modifier_skill,
     payer_modifiers,
     region_names,
 )
@@ -60,9 +61,6 @@ def derive_expected(
     catalog = catalog or default_catalog()
     coded, steps = _code_services(services, facts, profile, catalog)
     coded, effects = apply_edits(coded, facts, profile)
-    steps.extend(
-        finding(e.rule_id, e.why, severity="info", line_code=coded[e.index].code) for e in effects
-    )
 
     # Codes in the order the note first mentions them; minutes only from billable services.
     minutes_by_code: dict[str, int] = {}
@@ -70,12 +68,23 @@ def derive_expected(
         if s.billable:
             minutes_by_code[s.code] = minutes_by_code.get(s.code, 0) + (s.counted_minutes or 0)
     unit_result = units_by_method(profile.unit_method, minutes_by_code, catalog)
+    # Codes no correct allocation bills (under a tie a code may be billed in one key only).
+    unbilled = [c for c in minutes_by_code if all(a[c] == 0 for a in unit_result.alternatives)]
+
+    for e in effects:
+        code = coded[e.index].code
+        step = finding(e.rule_id, e.why, severity="info", line_code=code)
+        # No modifier talk for a code that is not billed; and services of one code that an
+        # edit lets through the same way share one reason, so one step.
+        if not (e.kind == "distinct" and code in unbilled) and step not in steps:
+            steps.append(step)
     steps.extend(unit_result.steps)
 
     reasons: list[ModifierReason] = []
     line_choices = {
         code: _modifier_choices(code, coded, effects, facts, profile, catalog, reasons, steps)
         for code in minutes_by_code
+        if code not in unbilled
     }
     alternatives = [
         _claim(allocation, choice, minutes_by_code, coded, catalog)
@@ -84,8 +93,6 @@ def derive_expected(
             *(line_choices[code] for code in minutes_by_code if allocation[code] > 0)
         )
     ]
-    # Codes no correct allocation bills (under a tie a code may be billed in one key only).
-    unbilled = [c for c in minutes_by_code if all(a[c] == 0 for a in unit_result.alternatives)]
     if unbilled:
         cms = profile.unit_method == "cms"
         steps.append(
@@ -140,8 +147,9 @@ def _modifier_choices(
     fixed: set[str] = set()
     for modifier, rule_id, why in payer_modifiers(catalog.get(code), facts, profile):
         fixed.add(modifier)
-        reasons.append(modifier_reason(code, frozenset({modifier}), rule_id, why))
-        steps.append(finding(rule_id, why, severity="info", line_code=code))
+        skill = payer_modifier_skill(rule_id, facts)
+        reasons.append(modifier_reason(code, frozenset({modifier}), rule_id, why, skill=skill))
+        steps.append(finding(rule_id, why, severity="info", skill=skill, line_code=code))
     line_effects = [e for e in effects if coded[e.index].code == code and coded[e.index].billable]
     for e in line_effects:
         if e.kind == "modifier":
@@ -149,7 +157,8 @@ def _modifier_choices(
             reasons.append(modifier_reason(code, frozenset({e.modifier}), e.rule_id, e.why))
     distinct = _unique_distinct([e for e in line_effects if e.kind == "distinct"])
     reasons.extend(
-        modifier_reason(code, frozenset({"59", e.modifier}), e.rule_id, e.why) for e in distinct
+        modifier_reason(code, frozenset({"59", e.modifier}), e.rule_id, e.why, column1=e.column1)
+        for e in distinct
     )
     return [frozenset(fixed) | choice for choice in modifier_choices(distinct)]
 

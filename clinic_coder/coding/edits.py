@@ -6,6 +6,22 @@ modifier (25). apply_edits() runs them in order; later edits see what earlier on
 because an edit pair only matters when both codes are on the claim (a 97140 bundled into the CMT
 is not there to clash with 97530). payer_modifiers() adds the payer's own line modifiers
 (Medicare's AT/GA/GZ/GY/GP).
+
+Modifiers accepted for a distinct service: 59 or one X modifier, never both, on the column-2 code
+of the pair, never on its column-1 code (Effect.column1). The X modifier must say why the service
+is distinct:
+- XS (separate structure) for 97140, 97124 or 97112 on a region the CMT did not manipulate: the
+  reason is a different region.
+- XU (unusual non-overlapping service) for 97124 or 97112 on the manipulated region where the
+  payer allows it, 97140 at a separate time from mechanical traction, and 97530 in a time block
+  of its own apart from 97140: the structure is the same, so XS would be untrue; the reason is a
+  service that does not overlap the other, and CMS keeps XU for when XE, XS and XP do not fit.
+- 59 is always accepted as well: it is the general distinct-service modifier the X modifiers
+  refine, and many payers still ask for it.
+- XE (separate encounter) and XP (separate practitioner) never fit: a case is one visit by one
+  provider.
+When two edits give one line two reasons (a region apart from the CMT and a time apart from
+traction), the X modifiers naming each reason go together, or 59 alone.
 """
 
 from collections.abc import Callable, Iterable, Sequence
@@ -27,6 +43,8 @@ class Effect:
     # "distinct": the X modifier that names the reason (59 is always the other choice);
     # "modifier": the modifier the line needs.
     modifier: str = ""
+    # "distinct": the column-1 code of the edit pair; the modifier never goes on it.
+    column1: str = ""
 
 
 Edit = Callable[[Sequence[CodedService], VisitFacts, PayerProfile], list[Effect]]
@@ -39,6 +57,12 @@ def describe(service: CodedService) -> str:
     if service.service.minutes is not None:
         details.append(f"{service.service.minutes} min")
     return f"{technique.name} ({'; '.join(details)})" if details else technique.name
+
+
+def describe_all(services: Sequence[CodedService]) -> str:
+    """'petrissage (lumbar; 5 min) and tapotement (lumbar; 4 min)'."""
+    names = [describe(s) for s in services]
+    return " and ".join(names) if len(names) < 3 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def region_names(regions: Iterable[str]) -> str:
@@ -119,6 +143,7 @@ def cmt_with_manual_therapy(
     if not profile.ncci_edits or not cmt_code:
         return []
     effects = []
+    apart = []
     for s in _billable(services, "97140"):
         if manipulated & set(s.service.regions):
             effects.append(
@@ -131,16 +156,15 @@ def cmt_with_manual_therapy(
                 )
             )
         else:
-            effects.append(
-                Effect(
-                    s.index,
-                    "distinct",
-                    "ncci-cmt-97140",
-                    f"97140 for {describe(s)} is on a region not manipulated ({cmt_code} was "
-                    f"on {names}): billable with 59 or XS (separate structure) on 97140.",
-                    modifier="XS",
-                )
-            )
+            apart.append(s)
+    effects += _distinct(
+        apart,
+        "ncci-cmt-97140",
+        "XS",
+        cmt_code,
+        f"97140 for {describe_all(apart)} is on {_a_region(apart)} not manipulated ({cmt_code} "
+        f"was on {names}): billable with 59 or XS (separate structure) on 97140.",
+    )
     return effects
 
 
@@ -157,46 +181,48 @@ def cmt_with_massage_or_reeducation(
     if not profile.ncci_edits or not cmt_code:
         return []
     effects = []
-    for s in _billable(services, "97124", "97112"):
-        if not manipulated & set(s.service.regions):
-            effects.append(
-                Effect(
-                    s.index,
-                    "distinct",
-                    "ncci-cmt-97124-97112",
-                    f"{s.code} for {describe(s)} with {cmt_code}: NCCI edit; it is on a region "
-                    f"not manipulated ({names}), so it takes 59 or XS (separate structure).",
-                    modifier="XS",
+    for code in ("97124", "97112"):
+        apart, same = [], []
+        for s in _billable(services, code):
+            if not manipulated & set(s.service.regions):
+                apart.append(s)
+            elif code == "97124" and profile.massage_with_cmt_needs_different_region:
+                effects.append(
+                    Effect(
+                        s.index,
+                        "exclude",
+                        "ncci-cmt-97124-97112",
+                        f"97124 for {describe(s)} is on a region manipulated with {cmt_code} "
+                        f"({names}), and this payer ({profile.name}) pays massage with CMT only "
+                        "on a different region: not billed." + _left_out(s),
+                    )
                 )
-            )
-        elif s.code == "97124" and profile.massage_with_cmt_needs_different_region:
-            effects.append(
-                Effect(
-                    s.index,
-                    "exclude",
-                    "ncci-cmt-97124-97112",
-                    f"97124 for {describe(s)} is on a region manipulated with {cmt_code} "
-                    f"({names}), and this payer ({profile.name}) pays massage with CMT only on "
-                    "a different region: not billed." + _left_out(s),
-                )
-            )
-        else:
-            allowed = (
-                f"This payer ({profile.name}) allows massage on the manipulated region"
-                if s.code == "97124"
-                else "Re-education may be on the manipulated region"
-            )
-            effects.append(
-                Effect(
-                    s.index,
-                    "distinct",
-                    "ncci-cmt-97124-97112",
-                    f"{s.code} for {describe(s)} with {cmt_code}: NCCI edit. {allowed} "
-                    f"({names}) as a distinct service: 59 or XU (a service that does not "
-                    "overlap the CMT); not XS, since the structure is the same.",
-                    modifier="XU",
-                )
-            )
+            else:
+                same.append(s)
+        effects += _distinct(
+            apart,
+            "ncci-cmt-97124-97112",
+            "XS",
+            cmt_code,
+            f"{code} for {describe_all(apart)} with {cmt_code}: NCCI edit. It is on "
+            f"{_a_region(apart)} not manipulated ({cmt_code} was on {names}), so it takes 59 or "
+            "XS (separate structure).",
+        )
+        allowed = (
+            f"this payer ({profile.name}) allows massage there"
+            if code == "97124"
+            else "re-education may be done there"
+        )
+        effects += _distinct(
+            same,
+            "ncci-cmt-97124-97112",
+            "XU",
+            cmt_code,
+            f"{code} for {describe_all(same)} with {cmt_code}: NCCI edit. It is on "
+            f"{_a_region(same)} manipulated with {cmt_code} ({names}), and {allowed} as a "
+            "distinct service: 59 or XU (a service that does not overlap the CMT); not XS, "
+            "since the structure is the same.",
+        )
     return effects
 
 
@@ -208,6 +234,7 @@ def traction_with_manual_therapy(
         return []
     traction_blocks = {s.service.time_block for s in traction}
     effects = []
+    apart = []
     for s in _billable(services, "97140"):
         if s.service.time_block in traction_blocks:
             effects.append(
@@ -220,17 +247,16 @@ def traction_with_manual_therapy(
                 )
             )
         else:
-            effects.append(
-                Effect(
-                    s.index,
-                    "distinct",
-                    "ncci-97012-97140",
-                    f"97140 for {describe(s)} was done at a separate time from mechanical "
-                    f"traction (time block {s.service.time_block}, traction in "
-                    f"{_blocks(traction_blocks)}): billable with 59 or XU on 97140.",
-                    modifier="XU",
-                )
-            )
+            apart.append(s)
+    effects += _distinct(
+        apart,
+        "ncci-97012-97140",
+        "XU",
+        "97012",
+        f"97140 for {describe_all(apart)} was done at a separate time from mechanical traction "
+        f"(time {_blocks({s.service.time_block for s in apart})}, traction in "
+        f"{_blocks(traction_blocks)}): billable with 59 or XU on 97140.",
+    )
     return effects
 
 
@@ -242,6 +268,7 @@ def manual_therapy_with_activities(
         return []
     manual_blocks = {s.service.time_block for s in manual}
     effects = []
+    apart = []
     for s in _billable(services, "97530"):
         if s.service.time_block in manual_blocks:
             effects.append(
@@ -255,18 +282,35 @@ def manual_therapy_with_activities(
                 )
             )
         else:
-            effects.append(
-                Effect(
-                    s.index,
-                    "distinct",
-                    "ncci-97140-97530",
-                    f"97530 for {describe(s)} is in its own time block ({s.service.time_block}; "
-                    f"97140 in {_blocks(manual_blocks)}): billable with 59 or XU on 97530, the "
-                    "column-2 code.",
-                    modifier="XU",
-                )
-            )
+            apart.append(s)
+    blocks = {s.service.time_block for s in apart}
+    effects += _distinct(
+        apart,
+        "ncci-97140-97530",
+        "XU",
+        "97140",
+        f"97530 for {describe_all(apart)} is in "
+        + ("its own time block" if len(blocks) == 1 else "time blocks of its own")
+        + f" ({', '.join(map(str, sorted(blocks)))}; 97140 in {_blocks(manual_blocks)}): "
+        "billable with 59 or XU on 97530, the column-2 code.",
+    )
     return effects
+
+
+def _distinct(
+    services: list[CodedService], rule_id: str, modifier: str, column1: str, why: str
+) -> list[Effect]:
+    """One reason for every service of a code that one edit lets through the same way, so two
+    services of one code give one step, not two."""
+    return [
+        Effect(s.index, "distinct", rule_id, why, modifier=modifier, column1=column1)
+        for s in services
+    ]
+
+
+def _a_region(services: list[CodedService]) -> str:
+    regions = {r for s in services for r in s.service.regions}
+    return "regions" if len(regions) > 1 else "a region"
 
 
 def _blocks(blocks: set[int]) -> str:
@@ -371,7 +415,29 @@ def payer_modifiers(
     return wanted
 
 
-def modifier_reason(code: str, modifiers: frozenset[str], rule_id: str, why: str) -> ModifierReason:
+def payer_modifier_skill(rule_id: str, facts: VisitFacts) -> str:
+    """The skill a payer-modifier finding counts under. GP is Medicare's therapy modifier, not a
+    chiropractic rule: for a physical therapist it counts under modifiers, not under the
+    Medicare rules for chiropractors."""
+    if rule_id == "medicare-therapy-gp" and facts.provider != "chiropractor":
+        return "modifiers"
+    return RULES[rule_id].skill
+
+
+def modifier_reason(
+    code: str,
+    modifiers: frozenset[str],
+    rule_id: str,
+    why: str,
+    *,
+    skill: str | None = None,
+    column1: str = "",
+) -> ModifierReason:
     return ModifierReason(
-        code=code, options=modifiers, rule_id=rule_id, skill=RULES[rule_id].skill, why=why
+        code=code,
+        options=modifiers,
+        rule_id=rule_id,
+        skill=skill or RULES[rule_id].skill,
+        why=why,
+        column1=column1,
     )

@@ -15,11 +15,14 @@ Scoring (also in docs/scoring.md, for students):
   so it is always 0-100.
 - When nothing in the visit is billable the key has no lines: the claim is then worth 1 point
   for recognising that, so an empty answer scores 100, one extra line 50, two or more 0.
-- A line with 0 units bills nothing: it is ignored, without penalty.
+- A line with 0 units bills nothing: it is ignored, without penalty and without credit, even
+  when its code is on the key (the key line then counts as missing).
 - When several claims are right (tied units, 59 or XS), the answer is graded against each and
   keeps the best score.
 - Lines are matched to the key by code. If a code appears on more than one line, the best of
-  those lines is matched and the others are extra lines.
+  those lines is matched and the others are extra lines, unless one stands in for a key line of
+  the same kind of service (97014 written for both the attended and the unattended e-stim):
+  that line is then the wrong code for that service, as above.
 
 Points are counted in tenths, as integers, so the rounding is exact.
 """
@@ -28,7 +31,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .catalog import CMT_CODES, SPINAL_CMT_CODES, Catalog, CodeInfo, default_catalog, normalize_code
-from .edits import describe, region_names
+from .edits import describe_all, payer_modifier_skill, region_names
 from .rules import RULES, finding
 from .skills import skill_for_family
 from .techniques import NEVER_97112, TECHNIQUES
@@ -221,25 +224,42 @@ def _match(
     used: set[int] = set()
     matched: dict[int, _Line] = {}
     for i, line in enumerate(lines):
-        candidates = [a for a in answer if a.position not in used and a.code == line.code]
+        # A 0-unit line bills nothing, so it never earns the credit of a key line.
+        candidates = [
+            a for a in answer if a.position not in used and a.bills and a.code == line.code
+        ]
         if candidates:
-            best = max(candidates, key=lambda a: (_credit(line, a, expected), -a.position))
+            best = max(
+                candidates,
+                key=lambda a: (
+                    _credit(line, a, expected),
+                    a.minutes == _noted_minutes(line, expected),
+                    -a.position,
+                ),
+            )
             matched[i] = best
             used.add(best.position)
     rest = [a for a in answer if a.position not in used]
     ignored = tuple(a for a in rest if not a.bills)
-    matched_codes = {a.code for a in matched.values()}
-    # A second line for a matched code is a duplicate, never a stand-in for another key line.
-    pairable = [a for a in rest if a.bills and a.code not in matched_codes]
+    # code -> (the key line's units, the units on the student's line matched to it)
+    matched_units = {lines[i].code: (lines[i].units, a.units) for i, a in matched.items()}
     wrong: dict[int, _Line] = {}
     for i, line in enumerate(lines):
         if i in matched:
             continue
-        group = _group(catalog.find(line.code))
+        info = catalog.find(line.code)
+        group = _group(info)
         options = [
             a
-            for a in pairable
-            if a.position not in used and group and _group(catalog.find(a.code)) == group
+            for a in rest
+            if a.bills
+            and a.position not in used
+            and group
+            and _group(catalog.find(a.code)) == group
+            and (
+                a.code not in matched_units
+                or _stands_in(a, line, matched_units[a.code], info, catalog, expected)
+            )
         ]
         if options:
             # Prefer the line written with this service's minutes: it is the one meant for it.
@@ -257,11 +277,57 @@ def _match(
     return _Match(index, lines, matched, wrong, extras, ignored, points, available)
 
 
+def _noted_minutes(line: ClaimLine, expected: ExpectedClaim) -> int | None:
+    """The minutes a student would write on a key line: its timed minutes, or for an untimed
+    code the minutes the note records for its services."""
+    if line.minutes is not None:
+        return line.minutes
+    noted = [expected.services[i].service.minutes for i in line.sources]
+    return sum(m for m in noted if m is not None) if any(m is not None for m in noted) else None
+
+
 def _group(info: CodeInfo | None) -> str | None:
     """Codes that can stand in for one another as one service's code (so a wrong choice)."""
     if info is None:
         return None
     return {"modality": "modality", "cmt": "cmt", "em": "em"}.get(info.family, "procedure")
+
+
+def _stands_in(
+    answer: _Line,
+    line: ClaimLine,
+    units: tuple[int, int | None],
+    info: CodeInfo | None,
+    catalog: Catalog,
+    expected: ExpectedClaim,
+) -> bool:
+    """Whether a second line of an already matched code was meant for this unmatched key line
+    (97014 written twice, once for the attended e-stim), rather than being a duplicate.
+
+    Only for the same kind of service; not when the two lines split the units of the matched
+    key line (97140 x1 twice for 97140 x2); not when its minutes are another service's.
+    """
+    key_units, matched_units = units
+    if (
+        matched_units is not None
+        and answer.units is not None
+        and matched_units + answer.units == key_units
+    ):
+        return False
+    if answer.minutes is not None and answer.minutes != _noted_minutes(line, expected):
+        return False
+    return _same_kind(info, catalog.find(answer.code))
+
+
+# Families a student mixes up for one service: the three soft-tissue codes of the seed article.
+_SOFT_TISSUE = frozenset({"massage", "manual-therapy", "neuromuscular"})
+
+
+def _same_kind(key: CodeInfo | None, written: CodeInfo | None) -> bool:
+    """Codes close enough that a duplicate line was surely meant for the key's service."""
+    if key is None or written is None:
+        return False
+    return key.family == written.family or {key.family, written.family} <= _SOFT_TISSUE
 
 
 def _credit(line: ClaimLine, answer: _Line, expected: ExpectedClaim) -> int:
@@ -288,13 +354,14 @@ def _matched_line(line: ClaimLine, answer: _Line, ctx: _Context) -> tuple[LineMa
     if answer.units == line.units:
         reasons.append("right units")
     else:
-        reasons.append(f"units: {_show(answer.units)}, the key has {line.units}")
+        units = sorted({k.units for k in _key_lines(line.code, ctx)})
+        reasons.append(f"units: {_show(answer.units)}, the key has {' or '.join(map(str, units))}")
         findings.extend(_units_findings(line, answer, ctx))
     if _modifiers_right(line, answer, ctx.expected):
         reasons.append("right modifiers")
     else:
         reasons.append(
-            f"modifiers: {_show_mods(answer.modifiers)}, the key has {_show_mods(line.modifiers)}"
+            f"modifiers: {_show_mods(answer.modifiers)}, the key has {_key_modifiers(line, ctx)}"
         )
         findings.extend(_modifier_findings(line, answer, ctx))
     if line.minutes is not None and answer.minutes is not None and answer.minutes != line.minutes:
@@ -313,6 +380,23 @@ def _matched_line(line: ClaimLine, answer: _Line, ctx: _Context) -> tuple[LineMa
     return LineMark(line.code, status, credit / 10, tuple(reasons)), findings
 
 
+def _key_lines(code: str, ctx: _Context) -> list[ClaimLine]:
+    """The line of this code in every acceptable claim."""
+    return [k for claim in ctx.expected.alternatives for k in claim if k.code == code]
+
+
+def _key_modifiers(line: ClaimLine, ctx: _Context) -> str:
+    """Every acceptable modifier set of a key line: '59 or XS', 'GP with 59 or XS'."""
+    options = list(dict.fromkeys(k.modifiers for k in _key_lines(line.code, ctx))) or [
+        line.modifiers
+    ]
+    if len(options) == 1:
+        return _show_mods(options[0])
+    common = frozenset.intersection(*options)
+    either = " or ".join(sorted(_show_mods(o - common) for o in options))
+    return f"{_show_mods(common)} with {either}" if common else either
+
+
 def _units_findings(line: ClaimLine, answer: _Line, ctx: _Context) -> list[Finding]:
     if answer.units is None or answer.units < 0:
         return []  # the claim-wide check explains unusable units once
@@ -326,7 +410,8 @@ def _units_findings(line: ClaimLine, answer: _Line, ctx: _Context) -> list[Findi
                 line_code=line.code,
             )
         ]
-    said = f"{line.code}: you billed {plural(answer.units, 'unit')}; the key has {line.units}. "
+    key_units = " or ".join(map(str, sorted({k.units for k in _key_lines(line.code, ctx)})))
+    said = f"{line.code}: you billed {plural(answer.units, 'unit')}; the key has {key_units}. "
     if ctx.cms:
         return [
             finding(
@@ -383,32 +468,92 @@ def _modifier_findings(line: ClaimLine, answer: _Line, ctx: _Context) -> list[Fi
             text = f"{code} needs 59 or {_x_choice(ctx, code)}: {why}"
             findings.append(_cite("distinct-service-modifier", text, code, also=rule))
         elif distinct_needed:
-            text = (
-                f"{code}: {_show_mods(distinct_given)} does not fit; the key has 59 or "
-                f"{_x_choice(ctx, code)}. {why}"
-            )
+            text = f"{code}: {_wrong_x(ctx, code, distinct_given)} {why}"
             findings.append(_cite("distinct-service-modifier", text, code, also=rule))
         else:
-            findings.append(
-                finding(
-                    "modifier-not-needed",
-                    f"{code}: no NCCI edit in this visit calls for {_show_mods(distinct_given)}; "
-                    "59 and the X modifiers are only for a distinct service that an edit would "
-                    "otherwise bundle.",
-                    skill="modifiers",
-                    line_code=code,
-                )
-            )
+            findings.append(_distinct_not_here(code, distinct_given, ctx))
     for modifier in sorted(required - given - DISTINCT_MODIFIERS):
         reasons = _reasons(ctx, code, lambda r, m=modifier: m in r.options)
         if reasons:
             r = reasons[0]
             findings.append(
-                finding(r.rule_id, f"{code} is missing {modifier}. {r.why}", line_code=code)
+                finding(
+                    r.rule_id,
+                    f"{code} is missing {modifier}. {r.why}",
+                    skill=r.skill,
+                    line_code=code,
+                )
             )
     for modifier in sorted(given - required - optional - DISTINCT_MODIFIERS - {"52"}):
         findings.append(_unneeded(modifier, code, ctx))
     return findings
+
+
+# What each X modifier says about the service (coding-rules.md section 4; CMS asks for XU only
+# when none of the other three fits).
+X_MEANINGS = {
+    "XE": "separate encounter (a second visit on the same day)",
+    "XS": "separate structure (a different organ or region)",
+    "XP": "separate practitioner (another provider did it)",
+    "XU": "unusual non-overlapping service (it does not overlap the other service, as in a time "
+    "block of its own, and XE, XS and XP do not fit)",
+}
+
+
+def _wrong_x(ctx: _Context, code: str, given: frozenset[str]) -> str:
+    """Why the X modifier written does not fit, and which one does."""
+    fitting = sorted(
+        {m for r in _reasons(ctx, code, lambda r: True) for m in r.options & X_MODIFIERS}
+    )
+    wrong = sorted(given - set(fitting) - {"59"})
+    fits = " and ".join(f"{m}, {X_MEANINGS[m]}" for m in fitting)
+    if not wrong:
+        # Part of a two-reason choice (XS with XU): the X modifiers must name every reason.
+        return (
+            f"{_show_mods(given)} names only part of why the service is distinct; use 59, or "
+            f"{' with '.join(fitting)}: {fits}."
+        )
+    said = " and ".join(f"{m} means {X_MEANINGS.get(m, 'another reason')}" for m in wrong)
+    return (
+        f"{said}, which is not the reason here. The X modifier that names the reason is {fits}; "
+        "59 also works."
+    )
+
+
+def _distinct_not_here(code: str, given: frozenset[str], ctx: _Context) -> Finding:
+    """59/X on a line no edit puts it on: often the other code of the pair (the column-1 code)."""
+    mods = _show_mods(given)
+    elsewhere = _reasons_elsewhere(ctx, code)
+    column1 = [r for r in elsewhere if r.column1 == code]
+    if column1:
+        r = column1[0]
+        text = (
+            f"{code}: {mods} does not go on {code}. In an NCCI edit pair the modifier goes on "
+            f"the column-2 code, here {r.code}, never on the column-1 code ({code}). {r.why}"
+        )
+        return _cite("distinct-service-modifier", text, code, also=r.rule_id)
+    if elsewhere:
+        lines = " and ".join(dict.fromkeys(r.code for r in elsewhere))
+        text = (
+            f"{code}: no NCCI edit in this visit puts {mods} on {code}; the edit in this visit "
+            f"calls for it on {lines}."
+        )
+        return finding("modifier-not-needed", text, skill="modifiers", line_code=code)
+    text = (
+        f"{code}: no NCCI edit in this visit calls for {mods}; 59 and the X modifiers are only "
+        "for a distinct service that an edit would otherwise bundle."
+    )
+    return finding("modifier-not-needed", text, skill="modifiers", line_code=code)
+
+
+def _reasons_elsewhere(ctx: _Context, code: str) -> list[ModifierReason]:
+    """59/X reasons of the other lines of the key the answer was graded against."""
+    billed = {line.code for line in ctx.match.lines}
+    return [
+        r
+        for r in ctx.expected.modifier_reasons
+        if r.code != code and r.code in billed and r.options & DISTINCT_MODIFIERS
+    ]
 
 
 def _cite(rule_id: str, text: str, code: str, also: str) -> Finding:
@@ -476,7 +621,8 @@ def _unneeded(modifier: str, code: str, ctx: _Context) -> Finding:
         return finding("medicare-chiro-gy", text, line_code=code)
     if modifier == "GP":
         text = f"{code}: GP goes on therapy codes only; {code} is not one."
-        return finding("medicare-therapy-gp", text, line_code=code)
+        skill = payer_modifier_skill("medicare-therapy-gp", facts)
+        return finding("medicare-therapy-gp", text, skill=skill, line_code=code)
     if modifier == "25":
         text = (
             f"{code}: 25 goes only on an office visit (E/M) billed with CMT that is significant "
@@ -498,7 +644,7 @@ def _code_choice(line: ClaimLine, answer: _Line, ctx: _Context) -> Finding:
     techniques = list(dict.fromkeys(TECHNIQUES[s.service.technique] for s in sources))
     expected_info = ctx.info(line.code)
     answer_info = ctx.catalog.find(answer.code)
-    what = "; ".join(describe(s) for s in sources) or "this service"
+    what = describe_all(sources) or "this service"
     said = (
         f"You billed {answer.code} ({answer_info.descriptor if answer_info else 'unknown'}) for "
         f"{what}; the right code is {line.code} ({expected_info.descriptor})."
@@ -544,12 +690,12 @@ def _code_choice(line: ClaimLine, answer: _Line, ctx: _Context) -> Finding:
 def _missing_line(line: ClaimLine, ctx: _Context) -> tuple[LineMark, list[Finding]]:
     sources = ctx.sources(line)
     info = ctx.info(line.code)
-    what = "; ".join(describe(s) for s in sources) or "a service of the visit"
+    what = describe_all(sources) or "a service of the visit"
     modifiers = f" with {_show_mods(line.modifiers)}" if line.modifiers else ""
     text = f"Missing: {line.code} x{line.units}{modifiers} for {what}."
     minutes = ctx.expected.unit_result.minutes.get(line.code, 0)
     if ctx.cms and info.timed and minutes < 8:
-        text += " Under the CMS rule a code under 8 minutes can still win a leftover unit. "
+        text += " A code under 8 minutes can still win a leftover unit. "
         text += _cms_arithmetic(line.code, ctx)
         found = finding("cms-leftover-units", text, line_code=line.code)
     else:
@@ -732,7 +878,10 @@ def check_pooled_minutes(ctx: _Context) -> list[Finding]:
         return []
     per_code = {c: units_for_minutes(m) for c, m in timed.items()}
     pooled = cms_units(timed, ctx.catalog)
-    if student == per_code or student not in [dict(a) for a in pooled.alternatives]:
+    # Pooling shows on a code the student billed: a code left off the claim is a missing
+    # line, even when the pooled allocation happens to give it nothing too.
+    pooled_shows = any(units and units != per_code[c] for c, units in student.items())
+    if not pooled_shows or student not in [dict(a) for a in pooled.alternatives]:
         return []
     text = (
         "You added the minutes of different codes together ("
@@ -746,28 +895,76 @@ def check_pooled_minutes(ctx: _Context) -> list[Finding]:
 
 
 def check_untimed_minutes_counted(ctx: _Context) -> list[Finding]:
-    """CMS payer: the answer's unit total is what the timed plus untimed minutes would give."""
+    """The answer's timed units are what counting the untimed (or unattended) minutes as minutes
+    of a timed code would give.
+
+    Named only when that fits the answer better than the other unit findings: an answer that is
+    the per-code rounding (CMS payer) or the pooled minutes (per-code payer) is explained by
+    those, even if the untimed minutes happen to give the same total.
+    """
+    timed = ctx.timed_minutes()
     student = _student_timed_units(ctx)
-    if not ctx.cms or not student:
+    if not timed or student is None:
         return []
-    untimed = sum(
-        s.service.minutes or 0
+    counted = [
+        s
         for s in ctx.expected.services
-        if s.counted_minutes is None or not s.service.attended
-    )
+        if (s.counted_minutes is None or not s.service.attended) and s.service.minutes
+    ]
+    untimed = sum(s.service.minutes or 0 for s in counted)
     result = ctx.expected.unit_result
-    total = result.total_timed_minutes
-    wrong = units_for_minutes(total + untimed)
-    if untimed == 0 or wrong == result.timed_units or sum(student.values()) != wrong:
+    if not counted or student in [{c: a[c] for c in timed} for a in result.alternatives]:
         return []
+    what = _minutes_of(counted, untimed)
+    per_code = {c: units_for_minutes(m) for c, m in timed.items()}
+    if ctx.cms:
+        total = result.total_timed_minutes
+        wrong = units_for_minutes(total + untimed)
+        if student == per_code or wrong == result.timed_units or sum(student.values()) != wrong:
+            return []
+        counted_with = [
+            {c: a[c] for c in timed}
+            for code in timed
+            for a in cms_units({**timed, code: timed[code] + untimed}, ctx.catalog).alternatives
+        ]
+        if student not in counted_with:
+            return []
+        text = (
+            f"Your timed units add up to {wrong}: that is what {total} timed minutes + {what} "
+            f"= {total + untimed} minutes would give, so it looks as if those minutes were "
+            "counted. Only attended minutes of timed codes count: "
+            f"{total} minutes give {plural(result.timed_units, 'unit')}."
+        )
+        # A warning: the unit error itself is already marked; this names its likely cause.
+        return [finding("untimed-minutes-not-timed", text, severity="warning")]
+    pooled = cms_units(timed, ctx.catalog)
+    if student in [dict(a) for a in pooled.alternatives]:
+        return []  # the pooling finding explains it
+    off = [c for c in timed if student[c] != per_code[c]]
+    if len(off) != 1 or student[off[0]] != units_for_minutes(timed[off[0]] + untimed):
+        return []
+    code = off[0]
+    minutes = timed[code]
     text = (
-        f"Your timed units add up to {wrong}, which is what {total} timed + {untimed} untimed "
-        f"or unattended = {total + untimed} minutes would give: it looks as if untimed minutes "
-        f"were counted. Only timed, attended minutes count: {total} minutes give "
-        f"{plural(result.timed_units, 'unit')}."
+        f"{code}: you billed {plural(student[code], 'unit')}, what its own {minutes} minutes + "
+        f"{what} = {minutes + untimed} minutes would give, so it looks as if those minutes were "
+        f"counted with {code}. Only its own attended minutes count: {minutes} minutes, and "
+        f"{band(minutes)}."
     )
-    # A warning: the unit error itself is already marked; this names its likely cause.
-    return [finding("untimed-minutes-not-timed", text, severity="warning")]
+    return [finding("untimed-minutes-not-timed", text, severity="warning", line_code=code)]
+
+
+def _minutes_of(services: list[CodedService], total: int) -> str:
+    """'10 minutes of hot pack', or '25 minutes of hot pack (10) and infrared (15)'."""
+
+    def name(s: CodedService) -> str:
+        technique = TECHNIQUES[s.service.technique].name
+        return f"unattended {technique}" if s.counted_minutes is not None else technique
+
+    if len(services) == 1:
+        return f"{total} minutes of {name(services[0])}"
+    parts = [f"{name(s)} ({s.service.minutes})" for s in services]
+    return f"{total} minutes of {', '.join(parts[:-1])} and {parts[-1]}"
 
 
 def check_code_with_15_minutes(ctx: _Context) -> list[Finding]:

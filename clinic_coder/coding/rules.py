@@ -53,8 +53,8 @@ _ALL: tuple[Rule, ...] = (
         "Massage (97124) or manual therapy (97140)",
         "Massage, 97124, is general work over a large area across many tissues, with the "
         "patient wholly passive (effleurage, petrissage, percussion, passive pressure-point "
-        "work). Manual therapy, 97140, is specific to one tissue, muscle or joint and aims at "
-        "adhesions and function (myofascial release, mobilization, ART, strain-counterstrain, "
+        "work). Manual therapy, 97140, works on a specific tissue, muscle or joint, aiming "
+        "at adhesions and function (myofascial release, mobilization, ART, strain-counterstrain, "
         "muscle energy, Graston).",
         SRC_ARTICLE,
         "code-choice-manual-therapy",

@@ -1,7 +1,7 @@
 """Techniques a note can document, the code each one is billed under, and why.
 
 The reason of a technique is what the grader shows a student who picked the wrong code, so it
-names the telling attributes: a general area or one specific tissue, the patient passive or
+names the telling attributes: a general area or a specific tissue, the patient passive or
 active, retraining a task the body could do before. Based on coding-rules.md section 2 and the
 seed article (seed/soft-tissue-codes-article.txt), in our own words.
 """
@@ -56,7 +56,7 @@ _TECHNIQUES: tuple[Technique, ...] = (
         "97124",
         "massage",
         "Petrissage kneads and lifts the soft tissue of a broad area while the patient stays "
-        "passive. It is general, not aimed at one tissue, so it is massage, 97124.",
+        "passive. It is general, not aimed at a specific tissue, so it is massage, 97124.",
         _GENERAL_PASSIVE,
     ),
     Technique(
@@ -120,7 +120,7 @@ _TECHNIQUES: tuple[Technique, ...] = (
         "myofascial release",
         "97140",
         "manual-therapy",
-        "Myofascial release works on one specific tissue to free restrictions and adhesions and "
+        "Myofascial release works on a specific tissue to free restrictions and adhesions and "
         "restore its function, so it is manual therapy, 97140, not massage, 97124 (massage is "
         "general work over a large area).",
         _SPECIFIC,
@@ -130,7 +130,7 @@ _TECHNIQUES: tuple[Technique, ...] = (
         "joint mobilization",
         "97140",
         "manual-therapy",
-        "Joint mobilization moves one specific joint to restore its motion. Mobilization (and "
+        "Joint mobilization moves a specific joint to restore its motion. Mobilization (and "
         "any manipulation that is not chiropractic CMT) is manual therapy, 97140.",
         ("specific_joint", "restores_function"),
     ),
@@ -157,7 +157,7 @@ _TECHNIQUES: tuple[Technique, ...] = (
         "strain-counterstrain",
         "97140",
         "manual-therapy",
-        "Strain-counterstrain positions one specific tender tissue, with the patient taking "
+        "Strain-counterstrain positions a specific tender tissue, with the patient taking "
         "part, to release it: manual therapy, 97140, not passive massage, 97124.",
         (*_SPECIFIC, "patient_active"),
     ),
@@ -166,7 +166,7 @@ _TECHNIQUES: tuple[Technique, ...] = (
         "Active Release Technique",
         "97140",
         "manual-therapy",
-        "ART works on one specific muscle while the patient actively moves it, to break up "
+        "ART works on a specific muscle while the patient actively moves it, to break up "
         "adhesions: manual therapy, 97140. Specific and active is what separates it from "
         "massage, 97124.",
         (*_SPECIFIC, "patient_active"),
@@ -177,7 +177,7 @@ _TECHNIQUES: tuple[Technique, ...] = (
         "97140",
         "manual-therapy",
         "Muscle energy technique uses the patient's own contractions against the provider's "
-        "resistance at one specific joint or muscle: manual therapy, 97140.",
+        "resistance at a specific joint or muscle: manual therapy, 97140.",
         (*_SPECIFIC, "patient_active"),
     ),
     Technique(
@@ -185,7 +185,7 @@ _TECHNIQUES: tuple[Technique, ...] = (
         "Graston instrument-assisted work",
         "97140",
         "manual-therapy",
-        "Graston and other instrument-assisted work target one specific tissue (say the right "
+        "Graston and other instrument-assisted work target a specific tissue (say the right "
         "upper trapezius) to break down fibrotic tissue and adhesions, so they are usually "
         "manual therapy, 97140. A few sources accept 97124 when a tool is used like general "
         "massage; this app teaches the usual code, 97140.",

@@ -56,8 +56,9 @@ class PayerProfile:
     unit_method: UnitMethod
     medicare: bool
     ncci_edits: bool
-    # coding-rules.md section 4: sources differ on whether massage (97124) and neuromuscular
-    # re-education (97112) with CMT must be on a different region from the one manipulated.
+    # coding-rules.md section 4: sources differ on whether massage (97124) with CMT must be on a
+    # different region from the one manipulated. It governs 97124 only: for 97112 with CMT the
+    # rules state the modifier and no region condition.
     massage_with_cmt_needs_different_region: bool
     description: str = ""
 
@@ -141,6 +142,8 @@ class ModifierReason:
     rule_id: str
     skill: str
     why: str
+    # For 59/X: the column-1 code of the edit pair, which never carries the modifier.
+    column1: str = ""
 
 
 @dataclass(frozen=True)

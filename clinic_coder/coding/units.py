@@ -77,9 +77,9 @@ def cms_units(minutes_by_code: Mapping[str, int], catalog: Catalog | None = None
         steps.append(
             finding(
                 "cms-8-minute-rule",
-                f"Timed minutes: {sums} = {total_minutes}."
+                f"Timed minutes: {sums} = {total_minutes} minutes."
                 if len(timed) > 1
-                else f"Timed minutes: {sums}.",
+                else f"Timed minutes: {sums} minutes.",
                 severity="info",
             )
         )
@@ -223,7 +223,21 @@ def _remaining_step(
 ) -> Finding:
     full_units = total - remaining
     if remaining == 0:
-        text = f"The full units ({full_units}) use up all {plural(total, 'unit')}."
+        text = (
+            "The 1 full unit uses up the 1 unit."
+            if total == 1
+            else f"The {total} full units use up all {total} units."
+        )
+        return finding("cms-leftover-units", text, severity="info")
+    if len(leftover) == 1:
+        # One timed code: nothing to share out, so no talk of 'the most leftover minutes'.
+        (code,) = leftover
+        text = (
+            f"{code} has no full unit; its {leftover[code]} minutes earn the 1 unit."
+            if full_units == 0
+            else f"After {plural(full_units, 'full unit')}, {code}'s {leftover[code]} minutes "
+            "left over earn 1 more unit."
+        )
         return finding("cms-leftover-units", text, severity="info")
     first = full_units + 1
     joiner = " and " if remaining == 2 else " to "

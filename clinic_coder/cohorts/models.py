@@ -67,6 +67,16 @@ class Cohort(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.term})" if self.term else self.name
 
+    def regenerate_invite_code(self) -> str:
+        """A new code; the old one stops working (e.g. after it was posted somewhere public)."""
+        self.invite_code = new_invite_code()
+        self.save(update_fields=["invite_code"])
+        return self.invite_code
+
+    def enrol(self, student: settings.AUTH_USER_MODEL) -> tuple["Enrollment", bool]:
+        """The student's enrollment, made if missing. An existing one is left as it is."""
+        return Enrollment.objects.get_or_create(cohort=self, student=student)
+
 
 class Enrollment(models.Model):
     """A student's place in a cohort. Deactivating keeps the student's history."""
@@ -89,6 +99,10 @@ class Enrollment(models.Model):
 
 
 class AssignmentQuerySet(models.QuerySet):
+    def teachable_by(self, user: settings.AUTH_USER_MODEL) -> "AssignmentQuerySet":
+        """Assignments of the cohorts a user may manage."""
+        return self.filter(cohort__in=Cohort.objects.teachable_by(user))
+
     def for_student(self, user: settings.AUTH_USER_MODEL) -> "AssignmentQuerySet":
         return self.filter(
             cohort__enrollments__student=user, cohort__enrollments__active=True

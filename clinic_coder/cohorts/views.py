@@ -1,10 +1,36 @@
+"""Instructors run their cohorts here: people, invite codes, roster imports and assignments.
+
+Management pages are for instructors (admins pass); students and supervisors get 403. Every
+lookup goes through `teachable_by`, so another instructor's cohort is a 404, whatever the URL.
+"""
+
+import uuid
+
+from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from clinic_coder.accounts.decorators import role_required
 from clinic_coder.accounts.models import Role
 
-from .models import Cohort
+from . import roster
+from .forms import (
+    AssignmentForm,
+    BulkExtensionForm,
+    CohortForm,
+    ExistingStudentForm,
+    JoinForm,
+    NewStudentForm,
+    OverrideForm,
+    RosterUploadForm,
+    SupervisorForm,
+    students_of,
+)
+from .models import Assignment, AssignmentOverride, Cohort, Terms
 
 
 @role_required(Role.INSTRUCTOR)
@@ -15,9 +41,309 @@ def instructor_home(request: HttpRequest) -> HttpResponse:
     return render(request, "cohorts/instructor_home.html", {"cohorts": cohorts})
 
 
-@role_required(Role.SUPERVISOR)
-def supervisor_home(request: HttpRequest) -> HttpResponse:
-    cohorts = Cohort.objects.with_student_counts().prefetch_related("instructors")
-    if not request.user.is_admin:
-        cohorts = cohorts.supervised_by(request.user)
-    return render(request, "cohorts/supervisor_home.html", {"cohorts": cohorts})
+def _cohort(request: HttpRequest, pk: int) -> Cohort:
+    return get_object_or_404(Cohort.objects.teachable_by(request.user), pk=pk)
+
+
+def _assignment(request: HttpRequest, pk: int) -> Assignment:
+    assignments = Assignment.objects.teachable_by(request.user).select_related("cohort")
+    return get_object_or_404(assignments, pk=pk)
+
+
+# --- Cohorts ---------------------------------------------------------------------------------
+
+
+@role_required(Role.INSTRUCTOR)
+def create_cohort(request: HttpRequest) -> HttpResponse:
+    form = CohortForm(request.POST or None)
+    if form.is_valid():
+        with transaction.atomic():
+            cohort = form.save()
+            cohort.instructors.add(request.user)
+        messages.success(request, f"Created {cohort}. Add students, then assign case sets.")
+        return redirect("cohort_detail", cohort.pk)
+    return render(request, "cohorts/cohort_form.html", {"form": form})
+
+
+@role_required(Role.INSTRUCTOR)
+def edit_cohort(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort(request, pk)
+    form = CohortForm(request.POST or None, instance=cohort)
+    if form.is_valid():
+        form.save()
+        messages.success(request, f"Saved {cohort}.")
+        return redirect("cohort_detail", cohort.pk)
+    return render(request, "cohorts/cohort_form.html", {"form": form, "cohort": cohort})
+
+
+@role_required(Role.INSTRUCTOR)
+def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort(request, pk)
+    return render(request, "cohorts/cohort_detail.html", _cohort_context(cohort))
+
+
+def _cohort_context(cohort: Cohort) -> dict:
+    return {
+        "cohort": cohort,
+        "enrollments": cohort.enrollments.select_related("student").order_by(
+            "-active", "student__last_name", "student__first_name", "student__username"
+        ),
+        "assignments": cohort.assignments.select_related("case_set"),
+        "supervisors": cohort.supervisors.all(),
+        "instructors": cohort.instructors.all(),
+    }
+
+
+@role_required(Role.INSTRUCTOR)
+@require_POST
+@vary_on_headers("HX-Request")
+def regenerate_invite_code(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort(request, pk)
+    cohort.regenerate_invite_code()
+    if request.htmx:
+        return render(request, "cohorts/cohort_detail.html#invite", {"cohort": cohort, "fresh": 1})
+    messages.success(request, f"New invite code {cohort.invite_code}; the old one no longer works.")
+    return redirect("cohort_detail", cohort.pk)
+
+
+@role_required(Role.INSTRUCTOR)
+def add_supervisor(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort(request, pk)
+    form = SupervisorForm(request.POST or None, cohort=cohort)
+    if form.is_valid():
+        supervisor = form.cleaned_data["username"]
+        cohort.supervisors.add(supervisor)
+        messages.success(request, f"{supervisor} now supervises {cohort}.")
+        return redirect("cohort_detail", cohort.pk)
+    return render(request, "cohorts/add_supervisor.html", {"form": form, "cohort": cohort})
+
+
+@role_required(Role.INSTRUCTOR)
+@require_POST
+def remove_supervisor(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+    cohort = _cohort(request, pk)
+    supervisor = get_object_or_404(cohort.supervisors, pk=user_pk)
+    cohort.supervisors.remove(supervisor)
+    messages.success(request, f"{supervisor} no longer supervises {cohort}.")
+    return redirect("cohort_detail", cohort.pk)
+
+
+# --- Students --------------------------------------------------------------------------------
+
+
+@role_required(Role.INSTRUCTOR)
+def add_student(request: HttpRequest, pk: int) -> HttpResponse:
+    """Enrol an existing student (by username or email), or create the account and enrol it."""
+    cohort = _cohort(request, pk)
+    creating = "create" in request.POST
+    existing_form = ExistingStudentForm(None if creating else request.POST or None, cohort=cohort)
+    new_form = NewStudentForm(request.POST if creating else None, prefix="new")
+    form = new_form if creating else existing_form
+    if form.is_valid():
+        with transaction.atomic():
+            student = new_form.save() if creating else form.cleaned_data["who"]
+            enrollment, _ = cohort.enrol(student)
+            enrollment.active = True
+            enrollment.save(update_fields=["active"])
+        messages.success(request, _enrolled_message(student, cohort, creating))
+        return redirect("cohort_detail", cohort.pk)
+    context = {"cohort": cohort, "existing_form": existing_form, "new_form": new_form}
+    return render(request, "cohorts/add_student.html", context)
+
+
+def _enrolled_message(student: object, cohort: Cohort, created: bool) -> str:
+    if not created:
+        return f"Enrolled {student} in {cohort}."
+    return (
+        f"Created the account {student.username} and enrolled {student} in {cohort}. "
+        "The account has no password yet: the student can't log in until one is set."
+    )
+
+
+@role_required(Role.INSTRUCTOR)
+@require_POST
+@vary_on_headers("HX-Request")
+def set_student_active(
+    request: HttpRequest, pk: int, student_pk: int, active: bool
+) -> HttpResponse:
+    """Deactivate or reactivate a student; their attempts and grades stay."""
+    cohort = _cohort(request, pk)
+    enrollment = get_object_or_404(cohort.enrollments.select_related("student"), student=student_pk)
+    enrollment.active = active
+    enrollment.save(update_fields=["active"])
+    done = "Reactivated" if active else "Deactivated"
+    if request.htmx:
+        context = _cohort_context(cohort) | {"announce": f"{done} {enrollment.student}."}
+        return render(request, "cohorts/cohort_detail.html#roster", context)
+    messages.success(request, f"{done} {enrollment.student}. Their work so far is kept.")
+    return redirect("cohort_detail", cohort.pk)
+
+
+@role_required(Role.STUDENT)
+def join_cohort(request: HttpRequest) -> HttpResponse:
+    form = JoinForm(request.POST or None)
+    if form.is_valid():
+        cohort = form.cleaned_data["code"]
+        enrollment, created = cohort.enrol(request.user)
+        if created:
+            messages.success(request, f"You joined {cohort}.")
+        elif enrollment.active:
+            messages.info(request, f"You are already in {cohort}.")
+        else:
+            messages.warning(request, f"Your place in {cohort} is inactive; ask your instructor.")
+        return redirect("student_home")
+    return render(request, "cohorts/join.html", {"form": form})
+
+
+# --- Roster import ---------------------------------------------------------------------------
+
+
+def _pending_key(cohort: Cohort) -> str:
+    return f"roster-import-{cohort.pk}"
+
+
+@role_required(Role.INSTRUCTOR)
+def import_roster(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload a roster CSV; nothing is saved until the preview is confirmed."""
+    cohort = _cohort(request, pk)
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    if form.is_valid():
+        request.session[_pending_key(cohort)] = {
+            "id": uuid.uuid4().hex,
+            "filename": request.FILES["file"].name,
+            "rows": roster.rows_to_session(form.cleaned_data["file"]),
+        }
+        return redirect("preview_roster_import", cohort.pk)
+    return render(request, "cohorts/import_roster.html", {"form": form, "cohort": cohort})
+
+
+@role_required(Role.INSTRUCTOR)
+def preview_roster_import(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort(request, pk)
+    pending = request.session.get(_pending_key(cohort))
+    if pending is None:
+        messages.info(request, "There is no roster waiting to be imported; upload one.")
+        return redirect("import_roster", cohort.pk)
+    planned = roster.plan_import(cohort, roster.rows_from_session(pending["rows"]))
+    counts = {o: sum(1 for p in planned if p.outcome == o) for o in roster.Outcome}
+    context = {"cohort": cohort, "pending": pending, "planned": planned, "counts": counts}
+    return render(request, "cohorts/preview_roster_import.html", context)
+
+
+@role_required(Role.INSTRUCTOR)
+@require_POST
+def apply_roster_import(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort(request, pk)
+    pending = request.session.get(_pending_key(cohort))
+    if pending is None or request.POST.get("import_id") != pending["id"]:
+        messages.error(request, "This preview is out of date or already imported; nothing changed.")
+        return redirect("import_roster", cohort.pk)
+    result = roster.apply_import(cohort=cohort, rows=roster.rows_from_session(pending["rows"]))
+    del request.session[_pending_key(cohort)]
+    context = {"cohort": cohort, "result": result, "filename": pending["filename"]}
+    return render(request, "cohorts/roster_imported.html", context)
+
+
+@role_required(Role.INSTRUCTOR)
+@require_POST
+def cancel_roster_import(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort(request, pk)
+    request.session.pop(_pending_key(cohort), None)
+    messages.info(request, "Import cancelled; nothing changed.")
+    return redirect("cohort_detail", cohort.pk)
+
+
+# --- Assignments -----------------------------------------------------------------------------
+
+
+@role_required(Role.INSTRUCTOR)
+def create_assignment(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort(request, pk)
+    assignment = Assignment(cohort=cohort, created_by=request.user)
+    form = AssignmentForm(request.POST or None, instance=assignment, cohort=cohort)
+    if form.is_valid():
+        form.save()
+        messages.success(request, f"Assigned {assignment.case_set} to {cohort}.")
+        return redirect("assignment_detail", assignment.pk)
+    return render(request, "cohorts/assignment_form.html", {"form": form, "cohort": cohort})
+
+
+@role_required(Role.INSTRUCTOR)
+def edit_assignment(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _assignment(request, pk)
+    cohort = assignment.cohort
+    form = AssignmentForm(request.POST or None, instance=assignment, cohort=cohort)
+    if form.is_valid():
+        form.save()
+        messages.success(request, f"Saved {assignment.case_set} for {cohort}.")
+        return redirect("assignment_detail", assignment.pk)
+    context = {"form": form, "cohort": cohort, "assignment": assignment}
+    return render(request, "cohorts/assignment_form.html", context)
+
+
+@role_required(Role.INSTRUCTOR)
+def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _assignment(request, pk)
+    form = BulkExtensionForm(assignment=assignment)
+    return render(request, "cohorts/assignment_detail.html", _assignment_context(assignment, form))
+
+
+def _assignment_context(assignment: Assignment, form: BulkExtensionForm) -> dict:
+    overrides = {o.student_id: o for o in assignment.overrides.all()}
+    selected = {str(pk) for pk in (form["students"].value() or [])}
+    rows = [
+        {
+            "enrollment": enrollment,
+            "terms": Terms.of(assignment, overrides.get(enrollment.student_id)),
+            "override": overrides.get(enrollment.student_id),
+            "selected": str(enrollment.student_id) in selected,
+        }
+        for enrollment in assignment.cohort.enrollments.select_related("student").order_by(
+            "-active", "student__last_name", "student__first_name", "student__username"
+        )
+    ]
+    return {"assignment": assignment, "cohort": assignment.cohort, "rows": rows, "form": form}
+
+
+@role_required(Role.INSTRUCTOR)
+@require_POST
+def extend_due_date(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give every selected student the same new due date (their extra attempts stay)."""
+    assignment = _assignment(request, pk)
+    form = BulkExtensionForm(request.POST, assignment=assignment)
+    if not form.is_valid():
+        context = _assignment_context(assignment, form)
+        return render(request, "cohorts/assignment_detail.html", context, status=400)
+    students = list(form.cleaned_data["students"])
+    with transaction.atomic():
+        for student in students:
+            AssignmentOverride.objects.update_or_create(
+                assignment=assignment,
+                student=student,
+                defaults={"due_at": form.cleaned_data["due_at"], "created_by": request.user}
+                | ({"reason": form.cleaned_data["reason"]} if form.cleaned_data["reason"] else {}),
+            )
+    messages.success(request, f"Extended the due date for {len(students)} student(s).")
+    return redirect("assignment_detail", assignment.pk)
+
+
+@role_required(Role.INSTRUCTOR)
+def edit_override(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+    """One student's extension and extra attempts; clearing both removes the override."""
+    assignment = _assignment(request, pk)
+    student = get_object_or_404(students_of(assignment.cohort), pk=student_pk)
+    override = assignment.overrides.filter(student=student).first() or AssignmentOverride(
+        assignment=assignment, student=student, created_by=request.user
+    )
+    form = OverrideForm(request.POST or None, instance=override, assignment=assignment)
+    if form.is_valid():
+        if form.changes_nothing:
+            if override.pk:
+                override.delete()
+            messages.success(request, f"{student} has the assignment's usual terms.")
+        else:
+            form.save()
+            messages.success(request, f"Saved the override for {student}.")
+        return redirect(reverse("assignment_detail", args=[assignment.pk]) + "#students")
+    context = {"assignment": assignment, "student": student, "form": form, "override": override}
+    return render(request, "cohorts/override_form.html", context)

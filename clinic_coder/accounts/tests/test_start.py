@@ -13,7 +13,7 @@ def test_it_sends_anonymous_visitors_to_login(client):
     [
         ("alice", "student_home"),
         ("ines", "instructor_home"),
-        ("sofia", "supervisor_home"),
+        ("sofia", "supervisor_dashboard"),
         ("admin", "admin:index"),
     ],
 )

@@ -261,6 +261,51 @@ def test_it_bills_reeducation_on_the_manipulated_region_with_59_or_xu(
 # 97140 with 97530; 97012 with 97140
 
 
+def test_it_names_the_manipulated_regions_as_those_of_the_cmt() -> None:
+    expected = derive(
+        make_service("spinal_cmt", "cervical", "thoracic"),
+        make_service("effleurage", "lumbar", minutes=12),
+        profile=COMMERCIAL_PER_CODE,
+    )
+    (step,) = [f for f in expected.steps if f.rule_id == "ncci-cmt-97124-97112"]
+    assert "on a region not manipulated (98940 was on cervical, thoracic)" in step.message
+
+
+def test_it_gives_one_step_for_two_services_of_a_code_under_one_edit() -> None:
+    expected = derive(
+        make_service("spinal_cmt", "lumbar"),
+        make_service("petrissage", "lumbar", minutes=5),
+        make_service("tapotement", "lumbar", minutes=4),
+        profile=COMMERCIAL_PER_CODE,
+    )
+    (step,) = [f for f in expected.steps if f.rule_id == "ncci-cmt-97124-97112"]
+    assert "petrissage (lumbar; 5 min) and tapotement (lumbar; 4 min)" in step.message
+    assert "on a region manipulated with 98940 (lumbar)" in step.message
+    assert modifier_options(expected, "97124") == {frozenset({"59"}), frozenset({"XU"})}
+
+
+def test_it_gives_no_modifier_steps_for_a_code_that_earns_no_unit() -> None:
+    medicare = derive(
+        make_service("therapeutic_exercise", minutes=18),
+        make_service("joint_mobilization", "lower_extremity", minutes=13),
+        make_service("gait_training", minutes=10),
+        make_service("ultrasound", "lower_extremity", minutes=8),
+        profile=MEDICARE,
+        provider="physical_therapist",
+    )
+    assert "97035" not in codes(medicare.claim)
+    gp = [f.line_code for f in medicare.steps if f.rule_id == "medicare-therapy-gp"]
+    assert gp == ["97110", "97140", "97116"]
+    per_code = derive(
+        make_service("spinal_cmt", "lumbar"),
+        make_service("coordination_training", "lower_extremity", minutes=7),
+        profile=COMMERCIAL_PER_CODE,
+    )
+    assert "97112" not in codes(per_code.claim)
+    assert "ncci-cmt-97124-97112" not in [f.rule_id for f in per_code.steps]
+    assert not per_code.modifier_reasons
+
+
 def test_it_drops_97530_in_the_same_time_block_as_97140() -> None:
     expected = derive(
         make_service("joint_mobilization", "lumbar", minutes=15),

@@ -162,6 +162,18 @@ def test_it_ignores_a_line_with_0_units() -> None:
     assert the_finding(result, "zero-unit-line").severity == "info"
 
 
+def test_it_gives_no_credit_for_a_key_code_written_with_0_units() -> None:
+    expected = derive(
+        make_service("balance_training", minutes=20),
+        make_service("therapeutic_exercise", minutes=20),
+    )
+    alone = graded(expected, answer("97112", 3), profile=COMMERCIAL_CMS)
+    with_zero = graded(expected, answer("97112", 3), answer("97110", 0), profile=COMMERCIAL_CMS)
+    assert with_zero.score == alone.score == 35
+    assert ("97110", "missing") in statuses(with_zero)
+    assert "zero-unit-line" in rule_ids(with_zero)
+
+
 def test_it_does_not_score_minutes_but_warns() -> None:
     expected = derive(make_service("therapeutic_exercise", minutes=25))
     result = graded(expected, answer("97110", 2, minutes=30), profile=COMMERCIAL_CMS)
@@ -211,7 +223,7 @@ def test_it_explains_massage_written_for_myofascial_release_once() -> None:
     (found,) = result.findings
     assert found.rule_id == "massage-vs-manual-therapy"
     assert found.skill == "code-choice-manual-therapy"
-    assert "one specific tissue" in found.message
+    assert "a specific tissue" in found.message
     assert "97140" in found.message and "97124" in found.message
 
 
@@ -257,6 +269,52 @@ def test_it_pairs_wrong_codes_with_the_service_of_the_same_minutes() -> None:
     assert result.marks[0].reasons == ("wrong code: the key has 97140",)
 
 
+ATTENDED_ESTIM = make_service("attended_estim", "lower_extremity", minutes=9)
+UNATTENDED_ESTIM = make_service("unattended_estim", "lower_extremity", minutes=15, attended=False)
+
+
+def test_it_lets_a_second_line_of_a_code_stand_in_for_the_same_kind_of_service() -> None:
+    expected = derive(
+        ATTENDED_ESTIM,
+        make_service("therapeutic_exercise", minutes=24),
+        UNATTENDED_ESTIM,
+        profile=COMMERCIAL_PER_CODE,
+    )
+    result = graded(
+        expected,
+        answer("97014", 1, minutes=9),
+        answer("97110", 2),
+        answer("97014", 1, minutes=15),
+        profile=COMMERCIAL_PER_CODE,
+    )
+    assert statuses(result) == [("97014", "wrong"), ("97110", "right"), ("97014", "right")]
+    assert rule_ids(result) == ["code-follows-technique"]
+    found = the_finding(result, "code-follows-technique")
+    assert "the right code is 97032" in found.message
+    assert "constant attendance" in found.message
+    assert result.score == 67
+
+
+def test_it_keeps_a_second_line_of_another_kind_of_service_a_duplicate() -> None:
+    expected = derive(MYOFASCIAL, make_service("therapeutic_exercise", minutes=25))
+    result = graded(expected, answer("97140", 1), answer("97140", 1), profile=COMMERCIAL_CMS)
+    assert statuses(result) == [("97140", "right"), ("97110", "missing"), ("97140", "extra")]
+    assert "duplicate-line" in rule_ids(result)
+
+
+def test_it_keeps_a_line_that_splits_a_codes_units_a_duplicate() -> None:
+    expected = derive(
+        make_service("myofascial_release", "cervical", minutes=12),
+        make_service("myofascial_release", "lumbar", minutes=12),
+        make_service("balance_training", minutes=10),
+        profile=COMMERCIAL_PER_CODE,
+    )
+    # 97140 x1 twice is the key's 97140 x2 split over two lines, not a code for the balance work.
+    result = graded(expected, answer("97140", 1), answer("97140", 1), profile=COMMERCIAL_PER_CODE)
+    assert statuses(result) == [("97140", "partly_right"), ("97112", "missing"), ("97140", "extra")]
+    assert "duplicate-line" in rule_ids(result)
+
+
 def test_it_explains_97014_to_medicare() -> None:
     expected = derive(
         make_service("unattended_estim", "lumbar", minutes=15, attended=False), profile=MEDICARE
@@ -297,6 +355,17 @@ def test_it_names_pooling_minutes_under_per_code() -> None:
     assert found.skill == "units-per-code"
 
 
+def test_it_does_not_name_pooling_for_a_code_left_off_the_claim() -> None:
+    expected = derive(
+        ATTENDED_ESTIM,
+        make_service("therapeutic_exercise", minutes=24),
+        profile=COMMERCIAL_PER_CODE,
+    )
+    # 97110 x2 is its own 24 minutes; 97032 is simply missing, not pooled into 97110.
+    result = graded(expected, answer("97110", 2), profile=COMMERCIAL_PER_CODE)
+    assert rule_ids(result) == ["missing-line"]
+
+
 def test_it_names_counting_untimed_minutes_as_timed() -> None:
     expected = derive(
         make_service("therapeutic_exercise", minutes=20),
@@ -304,8 +373,49 @@ def test_it_names_counting_untimed_minutes_as_timed() -> None:
     )
     result = graded(expected, answer("97110", 2), answer("97010"), profile=COMMERCIAL_CMS)
     found = the_finding(result, "untimed-minutes-not-timed")
-    assert "20 timed + 10 untimed" in found.message
+    assert "20 timed minutes + 10 minutes of hot pack = 30 minutes" in found.message
     assert found.skill == "untimed-codes"
+
+
+def test_it_does_not_blame_untimed_minutes_when_per_code_rounding_explains_the_units() -> None:
+    expected = derive(
+        make_service("therapeutic_exercise", minutes=18),
+        make_service("myofascial_release", "lower_extremity", minutes=13),
+        make_service("gait_training", minutes=10),
+        make_service("ultrasound", "lower_extremity", minutes=8),
+        make_service("cold_pack", "lower_extremity", minutes=10),
+    )
+    # 18 + 13 + 10 + 8 + 10 = 59 minutes would give 4 units too, but rounding each code on its
+    # own is what this answer did.
+    lines = [answer("97110"), answer("97140"), answer("97116"), answer("97035"), answer("97010")]
+    result = graded(expected, *lines, profile=COMMERCIAL_CMS)
+    assert "cms-no-per-code-rounding" in rule_ids(result)
+    assert "untimed-minutes-not-timed" not in rule_ids(result)
+
+
+def test_it_names_counting_untimed_minutes_under_per_code() -> None:
+    expected = derive(
+        make_service("hot_pack", "lumbar", minutes=10),
+        make_service("effleurage", "thoracic", "lumbar", minutes=5),
+        make_service("swedish_massage", "thoracic", "lumbar", minutes=14),
+        profile=COMMERCIAL_PER_CODE,
+    )
+    result = graded(expected, answer("97010"), answer("97124", 2), profile=COMMERCIAL_PER_CODE)
+    found = the_finding(result, "untimed-minutes-not-timed")
+    assert found.line_code == "97124"
+    assert "its own 19 minutes + 10 minutes of hot pack = 29 minutes" in found.message
+    assert found.severity == "warning"
+
+
+def test_it_does_not_blame_untimed_minutes_under_per_code_when_they_do_not_fit() -> None:
+    expected = derive(
+        make_service("hot_pack", "lumbar", minutes=10),
+        make_service("therapeutic_exercise", minutes=19),
+        profile=COMMERCIAL_PER_CODE,
+    )
+    # 19 + 10 = 29 minutes give 2 units; 3 units is some other slip.
+    result = graded(expected, answer("97010"), answer("97110", 3), profile=COMMERCIAL_PER_CODE)
+    assert "untimed-minutes-not-timed" not in rule_ids(result)
 
 
 def test_it_names_more_than_one_unit_on_an_untimed_code() -> None:
@@ -343,6 +453,16 @@ def test_it_explains_a_missing_code_that_won_a_leftover_unit() -> None:
     assert "can still win a leftover unit" in found.message
 
 
+def test_it_says_under_the_cms_rule_once_for_a_missing_short_code() -> None:
+    expected = derive(
+        make_service("therapeutic_exercise", minutes=33),
+        make_service("myofascial_release", "lumbar", minutes=7),
+    )
+    result = graded(expected, answer("97110", 2), profile=COMMERCIAL_CMS)
+    found = the_finding(result, "cms-leftover-units")
+    assert found.message.count("Under the CMS rule") == 1
+
+
 # Bundling and modifiers
 
 
@@ -364,6 +484,36 @@ def test_it_names_a_missing_59_or_xs() -> None:
     found = the_finding(result, "distinct-service-modifier")
     assert "97140 needs 59 or XS" in found.message
     assert found.skill == "modifiers"
+
+
+def test_it_lists_every_acceptable_modifier_in_the_mark() -> None:
+    expected = derive(
+        make_service("spinal_cmt", "lumbar"), make_service("graston", "head", minutes=10)
+    )
+    result = graded(expected, answer("98940"), answer("97140"), profile=COMMERCIAL_CMS)
+    assert "modifiers: none, the key has 59 or XS" in result.marks[1].reasons
+
+
+def test_it_says_which_x_modifier_fits_and_why() -> None:
+    expected = derive(
+        make_service("spinal_cmt", "lumbar"), make_service("graston", "head", minutes=10)
+    )
+    result = graded(expected, answer("98940"), answer("97140", 1, "XE"), profile=COMMERCIAL_CMS)
+    found = the_finding(result, "distinct-service-modifier")
+    assert "XE means separate encounter" in found.message
+    assert "XS, separate structure (a different organ or region)" in found.message
+    assert "does not fit" not in found.message
+
+
+def test_it_says_a_59_on_the_column_1_code_belongs_on_the_column_2_code() -> None:
+    expected = derive(
+        make_service("spinal_cmt", "lumbar"), make_service("graston", "head", minutes=10)
+    )
+    result = graded(expected, answer("98940", 1, "59"), answer("97140"), profile=COMMERCIAL_CMS)
+    assert "modifier-not-needed" not in rule_ids(result)
+    on_cmt = [f for f in result.findings if f.line_code == "98940"]
+    assert [f.rule_id for f in on_cmt] == ["distinct-service-modifier"]
+    assert "the column-2 code, here 97140" in on_cmt[0].message
 
 
 def test_it_names_59_and_xs_together() -> None:
@@ -469,6 +619,19 @@ def test_it_names_a_missing_gy_and_gp() -> None:
         expected, answer("98940", 1, "AT"), answer("97140", 1, "GP", "GY", "XS"), profile=MEDICARE
     )
     assert right.score == 100
+
+
+def test_it_counts_a_physical_therapists_missing_gp_under_modifiers() -> None:
+    expected = derive(
+        make_service("therapeutic_exercise", minutes=25),
+        profile=MEDICARE,
+        provider="physical_therapist",
+    )
+    result = graded(expected, answer("97110", 2), profile=MEDICARE)
+    assert the_finding(result, "medicare-therapy-gp").skill == "modifiers"
+    chiro = derive(make_service("therapeutic_exercise", minutes=25), profile=MEDICARE)
+    result = graded(chiro, answer("97110", 2, "GY"), profile=MEDICARE)
+    assert the_finding(result, "medicare-therapy-gp").skill == "medicare-chiro"
 
 
 def test_it_names_gy_on_covered_cmt() -> None:

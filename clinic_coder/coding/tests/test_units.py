@@ -260,3 +260,14 @@ def test_it_builds_a_catalog_from_rows_for_units() -> None:
     row = {"code": "19-NC", "descriptor": "x", "timed": False, "family": "clinic"}
     catalog = Catalog.from_rows([row])
     assert cms_units({"19-NC": 40}, catalog).units == {"19-NC": 1}
+
+
+def test_it_words_the_steps_for_one_code_plainly() -> None:
+    one_full = " ".join(f.message for f in cms_units({"97110": 15}).steps)
+    assert "Timed minutes: 97110 15 minutes." in one_full
+    assert "The 1 full unit uses up the 1 unit." in one_full
+    short = " ".join(f.message for f in cms_units({"97124": 12}).steps)
+    assert "most leftover minutes" not in short
+    assert "97124 has no full unit; its 12 minutes earn the 1 unit." in short
+    two = " ".join(f.message for f in cms_units({"97110": 30, "97140": 15}).steps)
+    assert "The 3 full units use up all 3 units." in two

@@ -1,11 +1,11 @@
 import pytest
 from django.urls import reverse
 
-PAGES = ["student_home", "instructor_home", "supervisor_home"]
+PAGES = ["student_home", "instructor_home", "supervisor_dashboard"]
 ALLOWED = {
     "student_home": {"alice", "admin"},
     "instructor_home": {"ines", "admin"},
-    "supervisor_home": {"sofia", "admin"},
+    "supervisor_dashboard": {"sofia", "admin"},
 }
 
 
@@ -49,7 +49,7 @@ def test_it_shows_an_instructor_only_the_cohorts_they_teach(client, people):
 
 def test_it_shows_a_supervisor_only_the_cohorts_they_supervise(client, people):
     client.force_login(people.sofia)
-    response = client.get(reverse("supervisor_home"))
+    response = client.get(reverse("supervisor_dashboard"))
     assert "Cohort A" in response.text
     assert "Cohort B" not in response.text
 
@@ -59,5 +59,5 @@ def test_it_shows_each_role_only_its_own_navigation(client, people):
     text = client.get(reverse("student_home")).text
     assert reverse("student_home") in text
     assert reverse("instructor_home") not in text
-    assert reverse("supervisor_home") not in text
+    assert reverse("supervisor_dashboard") not in text
     assert 'href="#main"' in text
