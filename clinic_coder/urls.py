@@ -7,7 +7,9 @@ admin.site.site_title = "Clinic Coder admin"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("clinic_coder.accounts.urls")),
+    path("", include("clinic_coder.progress.urls")),
     path("", include("clinic_coder.cohorts.urls")),
     path("cases/", include("clinic_coder.cases.urls")),
     path("practice/", include("clinic_coder.practice.urls")),
+    path("teach/", include("clinic_coder.progress.urls_instructor")),
 ]

@@ -61,6 +61,25 @@ class AttemptQuerySet(models.QuerySet):
     def in_practice(self) -> "AttemptQuerySet":
         return self.filter(assignment__isnull=True)
 
+    def feedback_released(self, now) -> "AttemptQuerySet":
+        """Attempts whose score and findings the student may see by now.
+
+        An assignment that defers feedback releases it after the student's own due date,
+        extensions included, so a score never leaks to a student still working.
+        """
+        from clinic_coder.cohorts.models import AssignmentOverride
+
+        extended = AssignmentOverride.objects.filter(
+            assignment=models.OuterRef("assignment"),
+            student=models.OuterRef("student"),
+            due_at__gte=now,
+        )
+        return self.filter(
+            models.Q(assignment__isnull=True)
+            | models.Q(assignment__feedback=Assignment.Feedback.IMMEDIATE)
+            | (models.Q(assignment__due_at__lt=now) & ~models.Exists(extended))
+        )
+
 
 class Attempt(models.Model):
     """One submitted answer, graded against the case revision and variant it was given."""

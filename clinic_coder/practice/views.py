@@ -63,8 +63,15 @@ def student_home(request: HttpRequest) -> HttpResponse:
 
 
 def weak_skills(student, recent: int = 200) -> list[tuple[str, str, int]]:
-    """Skills with the most mistakes among the student's recent findings, worst first."""
-    recent_ids = Finding.objects.filter(student=student).order_by("-pk").values("pk")[:recent]
+    """Skills with the most mistakes among the student's recent findings, worst first.
+
+    Findings of attempts whose feedback is still deferred don't count: they would leak it.
+    """
+    released = Attempt.objects.of(student).feedback_released(timezone.now())
+    visible = Q(attempt__isnull=True) | Q(attempt__in=released.values("pk"))
+    recent_ids = (
+        Finding.objects.filter(visible, student=student).order_by("-pk").values("pk")[:recent]
+    )
     rows = (
         Finding.objects.filter(pk__in=recent_ids, severity=Finding.Severity.ERROR)
         .values("skill")
@@ -100,9 +107,12 @@ def case_set_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     cases = case_set.ordered_cases().filter(status=Case.Status.PUBLISHED)
     attempts = Attempt.objects.of(request.user).filter(case__in=cases, assignment=assignment)
-    best = dict(attempts.values_list("case").annotate(best=Max("score")))
+    submitted = set(attempts.values_list("case", flat=True))
+    released = attempts.feedback_released(timezone.now())
+    best = dict(released.values_list("case").annotate(best=Max("score")))
     for case in cases:
         case.best_score = best.get(case.pk)
+        case.submitted = case.pk in submitted
     context = {"case_set": case_set, "cases": cases, "assignment": assignment}
     return render(request, "practice/case_set_detail.html", context)
 
@@ -260,11 +270,14 @@ def method_comparison(attempt: Attempt) -> list[dict]:
 
 @student_only
 def case_history(request: HttpRequest, slug: str) -> HttpResponse:
-    case = get_object_or_404(
-        Case.objects.filter(attempts__student=request.user).distinct(), slug=slug
-    )
+    visible = Q(status=Case.Status.PUBLISHED) | Q(attempts__student=request.user)
+    case = get_object_or_404(Case.objects.filter(visible).distinct(), slug=slug)
     attempts = Attempt.objects.of(request.user).filter(case=case).select_related("assignment")
-    return render(request, "practice/case_history.html", {"case": case, "attempts": attempts})
+    released = set(attempts.feedback_released(timezone.now()).values_list("pk", flat=True))
+    for attempt in attempts:
+        attempt.released = attempt.pk in released
+    context = {"case": case, "attempts": attempts}
+    return render(request, "practice/case_history.html", context)
 
 
 @vary_on_headers("HX-Request")

@@ -77,17 +77,26 @@ class SkillMastery:
         return round(100 * self.rate)
 
 
-def mastery_for(students: Iterable) -> dict[int, dict[str, SkillMastery]]:
-    """Mastery per skill for each student (by id), every known skill present."""
+def mastery_for(
+    students: Iterable, *, released_by: datetime.datetime | None = None
+) -> dict[int, dict[str, SkillMastery]]:
+    """Mastery per skill for each student (by id), every known skill present.
+
+    released_by: count only attempts whose feedback the student may see by then (for the
+    student's own view; staff see everything).
+    """
     ids = [getattr(s, "pk", s) for s in students]
+    counted = Attempt.objects.filter(student__in=ids)
+    if released_by is not None:
+        counted = counted.feedback_released(released_by)
     attempts = list(
-        Attempt.objects.filter(student__in=ids)
-        .order_by("-submitted_at", "-pk")
-        .values("pk", "student_id", "submitted_at", "case__title", "case__skills")
+        counted.order_by("-submitted_at", "-pk").values(
+            "pk", "student_id", "submitted_at", "case__title", "case__skills"
+        )
     )
     errors: dict[int, dict[str, str]] = defaultdict(dict)
     for row in (
-        Finding.objects.filter(attempt__student__in=ids, severity=Finding.Severity.ERROR)
+        Finding.objects.filter(attempt__in=counted.values("pk"), severity=Finding.Severity.ERROR)
         .order_by("pk")
         .values("attempt_id", "skill", "message")
     ):

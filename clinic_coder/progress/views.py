@@ -13,6 +13,7 @@ from clinic_coder.cohorts.models import Cohort
 from clinic_coder.practice.models import Attempt
 
 from .charts import percent_line
+from .gradebook import student_assignments
 from .mastery import Level, mastery_for, weakest
 from .models import SignOff
 from .sign_off_forms import SignOffForm
@@ -20,12 +21,19 @@ from .sign_off_forms import SignOffForm
 DEFAULT_THRESHOLD = 70
 
 
-def progress_context(student: User) -> dict:
-    """Everything the progress page shows about one student."""
-    mastery = mastery_for([student])[student.pk]
-    attempts = list(
-        Attempt.objects.of(student).select_related("case", "assignment__case_set")[:200]
-    )
+def progress_context(student: User, *, own: bool, cohorts: list[Cohort] | None = None) -> dict:
+    """Everything the progress page shows about one student.
+
+    own: the student's own view, where results of assignments that defer feedback stay hidden
+    until the student's due date.
+    """
+    now = timezone.now()
+    released_by = now if own else None
+    mastery = mastery_for([student], released_by=released_by)[student.pk]
+    attempts = Attempt.objects.of(student).select_related("case", "assignment__case_set")
+    if own:
+        attempts = attempts.feedback_released(now)
+    attempts = list(attempts[:20])
     trend = percent_line(
         [(a.submitted_at.strftime("%d %b %H:%M"), a.score) for a in reversed(attempts[:20])]
     )
@@ -34,14 +42,16 @@ def progress_context(student: User) -> dict:
         "mastery": sorted(mastery.values(), key=lambda m: (Level.ORDER.index(m.level), m.label)),
         "weak": weakest(mastery),
         "trend": trend,
-        "recent_attempts": attempts[:20],
+        "recent_attempts": attempts,
+        "assignments": student_assignments(student, now=now, cohorts=None if own else cohorts),
+        "own": own,
         "sign_offs": SignOff.objects.filter(student=student).select_related("signed_by"),
     }
 
 
 @role_required(Role.STUDENT)
 def my_progress(request: HttpRequest) -> HttpResponse:
-    context = progress_context(request.user) | {"own": True}
+    context = progress_context(request.user, own=True)
     return render(request, "progress/student_progress.html", context)
 
 
@@ -58,8 +68,7 @@ def _student_in(request: HttpRequest, student_id: int) -> tuple[User, list[Cohor
 def student_record(request: HttpRequest, student_id: int) -> HttpResponse:
     student, cohorts = _student_in(request, student_id)
     can_sign = request.user.is_admin or any(request.user in c.supervisors.all() for c in cohorts)
-    context = progress_context(student) | {
-        "own": False,
+    context = progress_context(student, own=False, cohorts=cohorts) | {
         "cohorts": cohorts,
         "sign_off_form": SignOffForm() if can_sign else None,
     }

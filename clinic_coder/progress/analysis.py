@@ -1,0 +1,192 @@
+"""Item analysis: how a cohort did on each case of an assignment, and where it went wrong.
+
+Every attempt of the cohort's active students counts (not only the one the gradebook counts):
+the point is to see which mistakes are common. The mistakes are read from the attempts' stored
+marks, whose reasons name the key's code, units and modifiers beside the student's.
+"""
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+
+from clinic_coder.cases.models import Case
+from clinic_coder.coding.skills import SKILLS
+from clinic_coder.cohorts.models import Assignment
+from clinic_coder.practice.models import Attempt, Finding
+
+from .charts import Histogram, score_histogram
+from .gradebook import active_students
+from .mastery import Level, SkillMastery, mastery_for
+
+TOP = 10  # rows in each table of mistakes
+
+WRONG_CODE = re.compile(r"^wrong code: the key has (?P<key>\S+)$")
+WRONG_UNITS = re.compile(r"^units: (?P<given>.+), the key has (?P<key>.+)$")
+WRONG_MODIFIERS = re.compile(r"^modifiers: (?P<given>.+), the key has (?P<key>.+)$")
+
+
+@dataclass
+class Mistakes:
+    """Counts of each kind of mistake, from the marks of a group of attempts."""
+
+    wrong_codes: Counter = field(default_factory=Counter)  # (student code, key code)
+    wrong_units: Counter = field(default_factory=Counter)  # (code, student units, key units)
+    wrong_modifiers: Counter = field(default_factory=Counter)  # (code, student's, key's)
+    missing_lines: Counter = field(default_factory=Counter)  # key code
+    extra_lines: Counter = field(default_factory=Counter)  # student code
+
+    def add(self, marks: Iterable[dict]) -> None:
+        for mark in marks:
+            code, status = mark["code"], mark["status"]
+            if status == "missing":
+                self.missing_lines[code] += 1
+            elif status == "extra" and mark["credit"] < 0:
+                self.extra_lines[code] += 1
+            for reason in mark["reasons"]:
+                if status == "wrong" and (found := WRONG_CODE.match(reason)):
+                    self.wrong_codes[code, found["key"]] += 1
+                elif found := WRONG_UNITS.match(reason):
+                    self.wrong_units[code, found["given"], found["key"]] += 1
+                elif found := WRONG_MODIFIERS.match(reason):
+                    self.wrong_modifiers[code, found["given"], found["key"]] += 1
+
+    # Templates cannot call Counter.most_common (a lookup on a Counter is a key lookup first).
+    @property
+    def top_wrong_codes(self) -> list[tuple[tuple, int]]:
+        return self.wrong_codes.most_common(TOP)
+
+    @property
+    def top_wrong_units(self) -> list[tuple[tuple, int]]:
+        return self.wrong_units.most_common(TOP)
+
+    @property
+    def top_wrong_modifiers(self) -> list[tuple[tuple, int]]:
+        return self.wrong_modifiers.most_common(TOP)
+
+    @property
+    def top_missing_lines(self) -> list[tuple[str, int]]:
+        return self.missing_lines.most_common(TOP)
+
+    @property
+    def top_extra_lines(self) -> list[tuple[str, int]]:
+        return self.extra_lines.most_common(TOP)
+
+    def __bool__(self) -> bool:
+        return any(
+            (
+                self.wrong_codes,
+                self.wrong_units,
+                self.wrong_modifiers,
+                self.missing_lines,
+                self.extra_lines,
+            )
+        )
+
+
+@dataclass(frozen=True)
+class SkillCount:
+    skill: str
+    errors: int
+    warnings: int
+
+    @property
+    def label(self) -> str:
+        return SKILLS.get(self.skill, self.skill)
+
+
+@dataclass
+class ItemAnalysis:
+    """One case, or a whole assignment."""
+
+    title: str
+    case: Case | None = None
+    scores: list[int] = field(default_factory=list)
+    mistakes: Mistakes = field(default_factory=Mistakes)
+    skills: list[SkillCount] = field(default_factory=list)
+
+    @property
+    def histogram(self) -> Histogram:
+        return score_histogram(self.scores)
+
+    @property
+    def mean(self) -> int | None:
+        if not self.scores:
+            return None
+        return (2 * sum(self.scores) + len(self.scores)) // (2 * len(self.scores))
+
+
+def skill_counts(rows: Iterable[dict]) -> list[SkillCount]:
+    """Findings per skill from rows of skill, severity, n; most errors first."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for row in rows:
+        counts[row["skill"]][row["severity"]] += row["n"]
+    return sorted(
+        (
+            SkillCount(skill, c[Finding.Severity.ERROR], c[Finding.Severity.WARNING])
+            for skill, c in counts.items()
+        ),
+        key=lambda s: (-s.errors, -s.warnings, s.skill),
+    )
+
+
+def analyse_assignment(assignment: Assignment) -> tuple[ItemAnalysis, list[ItemAnalysis]]:
+    """The whole assignment and each of its cases, in four queries whatever the cohort's size."""
+    cases = list(assignment.case_set.ordered_cases())
+    attempts = Attempt.objects.filter(
+        assignment=assignment, student__in=active_students(assignment.cohort).values("pk")
+    )
+    whole = ItemAnalysis(title="All cases")
+    per_case = {case.pk: ItemAnalysis(title=case.title, case=case) for case in cases}
+    for case_id, score, marks in attempts.values_list("case_id", "score", "marks"):
+        for item in (whole, per_case.get(case_id)):
+            if item is not None:
+                item.scores.append(score)
+                item.mistakes.add(marks)
+    rows = list(
+        Finding.objects.filter(attempt__in=attempts)
+        .values("attempt__case_id", "skill", "severity")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    whole.skills = skill_counts(rows)
+    for case_id, item in per_case.items():
+        item.skills = skill_counts(r for r in rows if r["attempt__case_id"] == case_id)
+    return whole, list(per_case.values())
+
+
+# Heatmap --------------------------------------------------------------------------------------
+
+LEVEL_CLASSES = {
+    Level.MASTERED: "level-mastered",
+    Level.DEVELOPING: "level-developing",
+    Level.NEEDS_WORK: "level-needs-work",
+    Level.TOO_EARLY: "level-too-early",
+}
+
+LEGEND = (
+    (Level.MASTERED, "at least 3 chances, 80% or more without an error"),
+    (Level.DEVELOPING, "at least 3 chances, 50-79% without an error"),
+    (Level.NEEDS_WORK, "at least 3 chances, under 50% without an error"),
+    (Level.TOO_EARLY, "fewer than 3 chances: not enough evidence yet"),
+)
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    mastery: SkillMastery
+
+    @property
+    def css_class(self) -> str:
+        return LEVEL_CLASSES[self.mastery.level]
+
+
+def cohort_heatmap(students: list) -> list[tuple[object, list[HeatCell]]]:
+    """Each student's mastery of every skill, in the order of SKILLS (three queries)."""
+    mastery = mastery_for(students)
+    return [
+        (student, [HeatCell(mastery[student.pk][skill]) for skill in SKILLS])
+        for student in students
+    ]

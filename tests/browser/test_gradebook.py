@@ -1,0 +1,88 @@
+"""An instructor reads the gradebook and gives manual credit; the student sees it."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from clinic_coder.progress.tests.test_gradebook import WRONG_CODE, assigned, graded
+from tests.factories import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def attempt(people):
+    assignment, (case,) = assigned(cohort=people.cohort_a)
+    return graded(student=people.alice, case=case, assignment=assignment, lines=WRONG_CODE)
+
+
+def test_it_gives_manual_credit_that_the_student_then_sees(browser, live_server, people, attempt):
+    staff = browser.new_context(base_url=live_server.url)
+    page = staff.new_page()
+    log_in(page, "ines")
+    page.goto(f"/teach/cohorts/{people.cohort_a.pk}/gradebook/")
+    alice = page.get_by_role("row", name=re.compile("Alice Archer"))
+    alice.get_by_role("link", name=re.compile("^0")).click()
+    page.get_by_role("link", name=re.compile("Open")).click()
+    expect(page.locator("#score")).to_have_text("Score 0 / 100")
+
+    form = page.get_by_role("form", name=re.compile("Line 1: 97124"))
+    form.get_by_label("New credit").fill("1")
+    form.get_by_label("Reason").fill("97124 is defensible for this note.")
+    form.get_by_role("button", name="Save credit for line 1").click()
+
+    expect(page.locator("#score")).to_have_text("Score 100 / 100")
+    expect(page.get_by_text("Credit saved: the score is now 100.")).to_be_visible()
+    trail = page.locator("#manual-credits")
+    expect(trail).to_contain_text("97124 is defensible for this note.")
+    expect(trail).to_contain_text("0 → 100")
+    staff.close()
+
+    student = browser.new_context(base_url=live_server.url)
+    page = student.new_page()
+    log_in(page, "alice")
+    page.goto(f"/practice/attempts/{attempt.pk}/")
+    expect(page.locator("#score")).to_have_text("Score 100 / 100")
+    credit = page.locator("#manual-credit")
+    expect(credit).to_contain_text("Ines Ito")
+    expect(credit).to_contain_text("97124 is defensible for this note.")
+    student.close()
+
+
+def test_it_passes_axe_on_the_gradebook_pages(browser, live_server, people, attempt):
+    cohort = people.cohort_a.pk
+    paths = [
+        f"/teach/cohorts/{cohort}/gradebook/",
+        f"/teach/cohorts/{cohort}/students/{people.alice.pk}/assignments/{attempt.assignment_id}/",
+        f"/teach/cohorts/{cohort}/attempts/{attempt.pk}/",
+        f"/teach/cohorts/{cohort}/assignments/{attempt.assignment_id}/analysis/",
+        f"/teach/cohorts/{cohort}/heatmap/",
+        f"/teach/cohorts/{cohort}/cases/{attempt.case.slug}/regrade/",
+    ]
+    axe, problems = Axe(), {}
+    for username, pages in (("ines", paths), ("alice", [f"/practice/attempts/{attempt.pk}/"])):
+        context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+        page = context.new_page()
+        log_in(page, username)
+        if username == "ines":
+            # Give credit first, so the audit trail and the student's credit section are scanned.
+            page.goto(paths[2])
+            form = page.get_by_role("form", name=re.compile("Line 1"))
+            form.get_by_label("New credit").fill("0.5")
+            form.get_by_label("Reason").fill("Half credit.")
+            form.get_by_role("button", name="Save credit for line 1").click()
+            page.wait_for_load_state()
+        for path in pages:
+            page.goto(path)
+            violations = axe.run(page).response["violations"]
+            serious = [
+                (v["id"], [node["target"] for node in v["nodes"]][:5])
+                for v in violations
+                if v["impact"] in ("serious", "critical")
+            ]
+            if serious:
+                problems[path] = serious
+        context.close()
+    assert problems == {}
