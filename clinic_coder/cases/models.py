@@ -3,7 +3,7 @@
 import random
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 
 from clinic_coder.catalog.models import current_catalog
@@ -153,22 +153,26 @@ class Case(models.Model):
         """The frozen copy of this case that a new attempt is graded against.
 
         Editing a case whose current revision already has attempts makes a new version, so
-        earlier attempts keep the case (and so the key) they were graded against.
+        earlier attempts keep the case (and so the key) they were graded against. The case row
+        is locked and read afresh, so two requests at once agree on one version.
         """
         from .exchange import export_case
 
-        content = export_case(self)
-        revision = self.revisions.filter(version=self.version).first()
-        if revision is None:
-            return self.revisions.create(version=self.version, content=content)
-        if revision.content == content:
-            return revision
-        if revision.has_attempts():
-            self.version += 1
-            self.save(update_fields=["version"])
-            return self.revisions.create(version=self.version, content=content)
-        revision.content = content
-        revision.save(update_fields=["content"])
+        with transaction.atomic():
+            case = Case.objects.select_for_update().get(pk=self.pk)
+            content = export_case(case)
+            revision = case.revisions.filter(version=case.version).first()
+            if revision is None:
+                revision = case.revisions.create(version=case.version, content=content)
+            elif revision.content != content:
+                if revision.has_attempts():
+                    case.version += 1
+                    case.save(update_fields=["version"])
+                    revision = case.revisions.create(version=case.version, content=content)
+                else:
+                    revision.content = content
+                    revision.save(update_fields=["content"])
+        self.version = case.version
         return revision
 
 

@@ -93,3 +93,13 @@ def test_it_submits_and_renders_feedback_in_constant_queries(client, people, cas
     # (The very first submit also freezes the case's first revision.)
     assert more_submit <= submit_queries
     assert more_feedback == feedback_queries
+
+
+def test_it_agrees_on_one_revision_from_a_stale_copy_of_the_case(client, people, case, attempt):
+    stale = type(case).objects.get(pk=case.pk)
+    service = case.services.get()
+    service.minutes_low = service.minutes_high = 40
+    service.save()
+    fresh = case.current_revision()
+    assert stale.current_revision() == fresh
+    assert fresh.version == 2
