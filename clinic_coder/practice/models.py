@@ -1,6 +1,7 @@
 """What students do: answers in progress, graded attempts, and the findings behind progress."""
 
 import uuid
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models
@@ -8,7 +9,8 @@ from django.urls import reverse
 
 from clinic_coder.cases.models import Case, CaseRevision
 from clinic_coder.coding.skills import SKILLS
-from clinic_coder.coding.types import ClaimLine
+from clinic_coder.coding.types import ClaimLine, LineMark
+from clinic_coder.coding.types import Finding as EngineFinding
 from clinic_coder.cohorts.models import Assignment
 
 MARK_LABELS = {
@@ -18,6 +20,13 @@ MARK_LABELS = {
     "missing": "Missing",
     "extra": "Extra line",
 }
+
+
+def marks_to_json(marks: Iterable[LineMark]) -> list[dict]:
+    return [
+        {"code": m.code, "status": m.status, "credit": m.credit, "reasons": list(m.reasons)}
+        for m in marks
+    ]
 
 
 class Draft(models.Model):
@@ -116,6 +125,24 @@ class Attempt(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("attempt_feedback", args=[self.pk])
+
+    def record_findings(self, findings: Iterable[EngineFinding], *, replace: bool = False) -> None:
+        """Store the grader's findings for this attempt, dated with the attempt itself."""
+        if replace:
+            self.findings.all().delete()
+        Finding.objects.bulk_create(
+            Finding(
+                student_id=self.student_id,
+                attempt=self,
+                rule_id=f.rule_id,
+                skill=f.skill,
+                severity=f.severity,
+                message=f.message,
+                line_code=f.line_code or "",
+                created_at=self.submitted_at,
+            )
+            for f in findings
+        )
 
     @property
     def labelled_marks(self) -> list[dict]:

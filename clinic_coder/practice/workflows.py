@@ -13,7 +13,7 @@ from clinic_coder.coding.profiles import get_profile
 from clinic_coder.coding.types import ClaimLine
 from clinic_coder.cohorts.models import Assignment, Terms
 
-from .models import AnswerLine, Attempt, Draft, Finding
+from .models import AnswerLine, Attempt, Draft, marks_to_json
 
 MAX_LINE_MINUTES = 240
 MAX_LINE_UNITS = 24
@@ -127,10 +127,7 @@ def submit_answer(
             score=result.score,
             key=key_to_json(variant),
             explanation=[step.message for step in variant.expected.steps],
-            marks=[
-                {"code": m.code, "status": m.status, "credit": m.credit, "reasons": m.reasons}
-                for m in result.marks
-            ],
+            marks=marks_to_json(result.marks),
             started_at=draft.started_at,
             submitted_at=now,
             late=terms is not None and now > terms.due_at,
@@ -146,19 +143,7 @@ def submit_answer(
             )
             for position, line in enumerate(lines)
         )
-        Finding.objects.bulk_create(
-            Finding(
-                student=draft.student,
-                attempt=attempt,
-                rule_id=f.rule_id,
-                skill=f.skill,
-                severity=f.severity,
-                message=f.message,
-                line_code=f.line_code or "",
-                created_at=now,
-            )
-            for f in result.findings
-        )
+        attempt.record_findings(result.findings)
         draft.delete()
         return Submission(attempt, created=True)
 

@@ -25,7 +25,7 @@ from clinic_coder.coding.grading import grade
 from clinic_coder.coding.profiles import get_profile
 from clinic_coder.coding.types import Grade
 from clinic_coder.cohorts.models import Assignment, Cohort, Enrollment
-from clinic_coder.practice.models import Attempt, Finding
+from clinic_coder.practice.models import Attempt, marks_to_json
 from clinic_coder.practice.workflows import key_to_json
 
 from .models import ManualCredit, Regrade
@@ -346,26 +346,10 @@ def _apply(plan: RegradePlan, revision: CaseRevision, by: object, now: datetime.
     attempt.score = result.score
     attempt.key = plan.key
     attempt.explanation = plan.explanation
-    attempt.marks = [
-        {"code": m.code, "status": m.status, "credit": m.credit, "reasons": list(m.reasons)}
-        for m in result.marks
-    ]
+    attempt.marks = marks_to_json(result.marks)
     attempt.save(update_fields=["revision", "score", "key", "explanation", "marks"])
-    attempt.findings.all().delete()
-    Finding.objects.bulk_create(
-        Finding(
-            student_id=attempt.student_id,
-            attempt=attempt,
-            rule_id=f.rule_id,
-            skill=f.skill,
-            severity=f.severity,
-            message=f.message,
-            line_code=f.line_code or "",
-            # The finding still belongs to the moment of the attempt, for progress over time.
-            created_at=attempt.submitted_at,
-        )
-        for f in result.findings
-    )
+    # The findings still belong to the moment of the attempt, for progress over time.
+    attempt.record_findings(result.findings, replace=True)
     return Regrade.objects.create(
         attempt=attempt,
         old_version=old_version,

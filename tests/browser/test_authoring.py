@@ -1,10 +1,10 @@
 """An instructor writes a case in a real Chromium: with htmx, and with JavaScript off."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from clinic_coder.cases.models import Case, DocumentedService
 from clinic_coder.catalog.loading import load_catalog
+from tests.browser.accessibility import scan
 from tests.factories import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -125,17 +125,7 @@ def test_it_passes_axe_on_every_authoring_page(browser, live_server, people):
     context = browser.new_context(base_url=live_server.url, bypass_csp=True)
     page = context.new_page()
     log_in(page, "ines")
-    axe, problems = Axe(), {}
-    for path in ("/cases/", "/cases/new/", "/cases/neck/", "/cases/neck/edit/",
-                 "/cases/neck/student-preview/", "/cases/import/"):  # fmt: skip
-        page.goto(path)
-        violations = axe.run(page).response["violations"]
-        serious = [
-            (v["id"], [n["target"] for n in v["nodes"]][:6])
-            for v in violations
-            if v["impact"] in ("serious", "critical")
-        ]
-        if serious:
-            problems[path] = serious
+    problems = scan(page, ["/cases/", "/cases/new/", "/cases/neck/", "/cases/neck/edit/",
+                           "/cases/neck/student-preview/", "/cases/import/"])  # fmt: skip
     context.close()
     assert problems == {}

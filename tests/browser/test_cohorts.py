@@ -3,9 +3,9 @@
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.browser.accessibility import serious_violations
 from tests.factories import log_in, make_case, make_case_set, make_cohort, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -123,18 +123,11 @@ def test_it_passes_axe_on_every_cohort_page(browser, live_server, cohort):
     pages = ["/teach/", "/teach/cohorts/new/", f"{base}/", f"{base}/edit/",
              f"{base}/supervisors/add/", f"{base}/students/add/", f"{base}/roster/import/",
              f"{base}/assignments/new/"]  # fmt: skip
-    axe = Axe()
     problems = {}
 
     def scan(label: str) -> None:
-        violations = axe.run(page).response["violations"]
-        serious = [
-            (v["id"], [node["target"] for node in v["nodes"]][:5])
-            for v in violations
-            if v["impact"] in ("serious", "critical")
-        ]
-        if serious:
-            problems[label] = serious
+        if found := serious_violations(page):
+            problems[label] = found
 
     for path in pages:
         page.goto(path)

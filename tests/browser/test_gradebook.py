@@ -3,10 +3,10 @@
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from clinic_coder.progress.tests.test_gradebook import WRONG_CODE, assigned, graded
+from tests.browser.accessibility import scan
 from tests.factories import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -61,7 +61,7 @@ def test_it_passes_axe_on_the_gradebook_pages(browser, live_server, people, atte
         f"/teach/cohorts/{cohort}/heatmap/",
         f"/teach/cohorts/{cohort}/cases/{attempt.case.slug}/regrade/",
     ]
-    axe, problems = Axe(), {}
+    problems = {}
     for username, pages in (("ines", paths), ("alice", [f"/practice/attempts/{attempt.pk}/"])):
         context = browser.new_context(base_url=live_server.url, bypass_csp=True)
         page = context.new_page()
@@ -74,15 +74,6 @@ def test_it_passes_axe_on_the_gradebook_pages(browser, live_server, people, atte
             form.get_by_label("Reason").fill("Half credit.")
             form.get_by_role("button", name="Save credit for line 1").click()
             page.wait_for_load_state()
-        for path in pages:
-            page.goto(path)
-            violations = axe.run(page).response["violations"]
-            serious = [
-                (v["id"], [node["target"] for node in v["nodes"]][:5])
-                for v in violations
-                if v["impact"] in ("serious", "critical")
-            ]
-            if serious:
-                problems[path] = serious
+        problems |= scan(page, pages)
         context.close()
     assert problems == {}

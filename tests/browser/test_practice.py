@@ -3,10 +3,10 @@
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from clinic_coder.catalog.loading import load_catalog
+from tests.browser.accessibility import scan
 from tests.factories import log_in, make_case, make_case_set, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -142,17 +142,6 @@ def test_it_passes_axe_on_every_student_page(browser, live_server, student):
     page.get_by_label("Code", exact=True).first.fill("97124")
     page.get_by_role("button", name="Submit answer", exact=True).last.click()
     pages = [*STUDENT_PAGES, page.url.removeprefix(live_server.url)]
-    axe = Axe()
-    problems = {}
-    for path in pages:
-        page.goto(path)
-        violations = axe.run(page).response["violations"]
-        serious = [
-            (v["id"], [node["target"] for node in v["nodes"]][:5])
-            for v in violations
-            if v["impact"] in ("serious", "critical")
-        ]
-        if serious:
-            problems[path] = serious
+    problems = scan(page, pages)
     context.close()
     assert problems == {}

@@ -1,11 +1,11 @@
 """A supervisor reads the dashboard, drills into a student and signs off a skill area."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from clinic_coder.catalog.loading import load_catalog
 from clinic_coder.progress.tests.test_mastery import WRONG, answer
+from tests.browser.accessibility import scan
 from tests.factories import log_in, make_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,7 +40,6 @@ def test_it_passes_axe_on_the_supervisor_and_progress_pages(
 ):
     context = browser.new_context(base_url=live_server.url, bypass_csp=True)
     page = context.new_page()
-    axe = Axe()
     problems = {}
     for username, paths in (
         ("sofia", ["/overview/", f"/students/{people.alice.pk}/"]),
@@ -48,11 +47,6 @@ def test_it_passes_axe_on_the_supervisor_and_progress_pages(
     ):
         context.clear_cookies()
         log_in(page, username)
-        for path in paths:
-            page.goto(path)
-            violations = axe.run(page).response["violations"]
-            serious = [v["id"] for v in violations if v["impact"] in ("serious", "critical")]
-            if serious:
-                problems[path] = serious
+        problems |= scan(page, paths)
     context.close()
     assert problems == {}

@@ -1,10 +1,8 @@
-"""Builders shared by the case-authoring view tests (no tests here).
+"""Builders shared by the case-authoring view tests (no tests here)."""
 
-make_case belongs in tests/factories.py once the lead moves it there.
-"""
-
-from clinic_coder.cases.models import Case, DocumentedService
+from clinic_coder.cases.models import Case
 from clinic_coder.catalog.loading import load_catalog
+from tests import factories
 
 # Graston on one named muscle: manual therapy, 97140, one unit per code at 9-14 minutes.
 GRASTON = {
@@ -30,19 +28,16 @@ def load_codes() -> None:
 
 
 def make_case(*, slug: str = "tight-trapezius", services=None, **overrides: object) -> Case:
+    """A draft Graston case (authoring starts from drafts), built by the shared factory."""
     fields = {
         "title": "Tight trapezius",
         "note": "Graston to the right upper trapezius, {mt} min.",
-        "difficulty": "intro",
-        "payer_profile": "commercial-per-code",
-        "skills": ["code-choice-manual-therapy"],
         "teaching_point": "Specific work on one muscle is manual therapy.",
-        **overrides,
-    }
-    case = Case.objects.create(slug=slug, **fields)
-    for position, service in enumerate([GRASTON] if services is None else services):
-        DocumentedService.objects.create(case=case, position=position, **service)
-    return case
+        "status": Case.Status.DRAFT,
+    } | overrides
+    return factories.make_case(
+        slug=slug, services=[GRASTON] if services is None else services, **fields
+    )
 
 
 def form_data(**overrides: object) -> dict:
