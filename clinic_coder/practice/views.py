@@ -2,7 +2,7 @@ import dataclasses
 import uuid
 
 from django.contrib import messages
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +18,7 @@ from clinic_coder.coding.grading import grade
 from clinic_coder.coding.profiles import get_profile
 from clinic_coder.coding.skills import SKILLS
 from clinic_coder.coding.techniques import TECHNIQUES
-from clinic_coder.cohorts.models import Assignment, Cohort
+from clinic_coder.cohorts.models import Assignment, AssignmentOverride, Cohort, Terms
 
 from . import trainer
 from .forms import AnswerFormSet, TrainerForm, formset_from_lines
@@ -39,9 +39,11 @@ student_only = role_required(Role.STUDENT)
 
 @student_only
 def student_home(request: HttpRequest) -> HttpResponse:
+    own_overrides = AssignmentOverride.objects.filter(student=request.user)
     assignments = (
         Assignment.objects.for_student(request.user)
         .select_related("case_set", "cohort")
+        .prefetch_related(Prefetch("overrides", queryset=own_overrides))
         .annotate(case_count=Count("case_set__items", distinct=True))
     )
     done = Attempt.objects.of(request.user).filter(assignment__in=assignments)
@@ -49,6 +51,7 @@ def student_home(request: HttpRequest) -> HttpResponse:
     done_by_assignment = {row["assignment"]: row["cases"] for row in done}
     for assignment in assignments:
         assignment.cases_done = done_by_assignment.get(assignment.pk, 0)
+        assignment.terms = Terms.of(assignment, next(iter(assignment.overrides.all()), None))
     case_sets = CaseSet.objects.annotate(
         published=Count("cases", filter=Q(cases__status=Case.Status.PUBLISHED))
     ).filter(published__gt=0)

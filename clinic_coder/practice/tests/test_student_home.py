@@ -77,3 +77,16 @@ def test_it_marks_assignments_past_due(client, people, case):
     )
     client.force_login(people.alice)
     assert "past due" in client.get(reverse("student_home")).text
+
+
+def test_it_shows_a_students_own_extended_due_date(client, people, case):
+    from clinic_coder.cohorts.models import AssignmentOverride
+
+    assignment = make_assignment(cohort=people.cohort_a, case_set=case.case_sets.get())
+    AssignmentOverride.objects.create(
+        assignment=assignment,
+        student=people.alice,
+        due_at=assignment.due_at + datetime.timedelta(days=5),
+    )
+    client.force_login(people.alice)
+    assert "extended" in client.get(reverse("student_home")).text
