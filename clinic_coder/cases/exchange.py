@@ -29,8 +29,10 @@ MAX_MINUTES = 240
 
 CASE_FIELDS = {
     "slug", "title", "difficulty", "payer_profile", "skills", "teaching_point", "facts",
-    "note", "services", "author_check", "status",
+    "note", "services", "author_check", "status", "key_override",
 }  # fmt: skip
+MODIFIER = re.compile(r"^[A-Z0-9]{2}$")
+MAX_UNITS = 24
 SERVICE_FIELDS = {
     "key", "technique", "regions", "minutes", "attended", "patient_active", "time_block",
     "code", "remarks",
@@ -77,6 +79,8 @@ def export_case(case: Case) -> dict:
         "status": case.status,
         "services": [export_service(s) for s in case.services.all()],
     }
+    if case.key_override:
+        data["key_override"] = {"reason": case.key_override_reason, "lines": case.key_override}
     return data
 
 
@@ -194,6 +198,8 @@ def validate_case(case: object, where: str, catalog: Catalog) -> list[str]:
             f"{where}, field 'skills': unknown skill {s!r}." for s in skills if s not in SKILLS
         ]
     errors += _validate_facts(case.get("facts", {}), where)
+    if "key_override" in case:
+        errors += validate_key_override(case["key_override"], where, catalog)
     services = case.get("services")
     if not isinstance(services, list) or not services:
         return [*errors, f"{where}, field 'services': at least one documented service."]
@@ -221,6 +227,48 @@ def validate_case(case: object, where: str, catalog: Catalog) -> list[str]:
             )
     if not errors:
         errors += _validate_codable(case, where, catalog)
+    return errors
+
+
+def parse_key_lines(text: str) -> tuple[list[dict], list[str]]:
+    """An instructor's key typed one claim line per line: CODE UNITS [MODIFIER ...].
+
+    Returns the lines as stored, and a message per line that could not be read.
+    """
+    lines, problems = [], []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        words = raw.replace(",", " ").upper().split()
+        if not words:
+            continue
+        if len(words) < 2 or not words[1].isdigit():
+            problems.append(f"Line {number}: write the code, then the units, e.g. '97140 2 GP'.")
+            continue
+        lines.append({"code": words[0], "units": int(words[1]), "modifiers": sorted(words[2:])})
+    return lines, problems
+
+
+def validate_key_override(value: object, where: str, catalog: Catalog) -> list[str]:
+    field = f"{where}, field 'key_override'"
+    if not isinstance(value, dict) or set(value) != {"reason", "lines"}:
+        return [f"{field}: an object with 'reason' and 'lines'."]
+    errors = [] if _text(value["reason"]) else [f"{field}: a reason is required."]
+    lines = value["lines"]
+    if not isinstance(lines, list):
+        return [*errors, f"{field}: 'lines' must be a list of claim lines."]
+    for number, line in enumerate(lines, start=1):
+        if not isinstance(line, dict) or set(line) != {"code", "units", "modifiers"}:
+            errors.append(f"{field}, line {number}: needs code, units and modifiers.")
+            continue
+        if line["code"] not in catalog:
+            errors.append(f"{field}, line {number}: {line['code']!r} is not in the code catalog.")
+        units = line["units"]
+        if isinstance(units, bool) or not isinstance(units, int) or not 0 < units <= MAX_UNITS:
+            errors.append(f"{field}, line {number}: units from 1 to {MAX_UNITS}.")
+        modifiers = line["modifiers"]
+        if not isinstance(modifiers, list) or not all(
+            isinstance(m, str) and MODIFIER.match(m) for m in modifiers
+        ):
+            errors.append(f"{field}, line {number}: modifiers are two letters or digits.")
     return errors
 
 
@@ -331,6 +379,8 @@ def build_case(data: dict) -> tuple[Case, list[DocumentedService]]:
         skills=list(data["skills"]),
         teaching_point=data["teaching_point"].strip(),
         status=data.get("status", Case.Status.PUBLISHED),
+        key_override=data["key_override"]["lines"] if "key_override" in data else None,
+        key_override_reason=data["key_override"]["reason"] if "key_override" in data else "",
         **facts,
     )
     services = []
@@ -373,6 +423,7 @@ def import_bank(data: object, *, user=None) -> ImportResult:
             for name in (
                 "title", "note", "difficulty", "payer_profile", "skills", "teaching_point",
                 "status", "provider", "care", "abn_signed", "em_separately_identifiable",
+                "key_override", "key_override_reason",
             ):  # fmt: skip
                 setattr(existing, name, getattr(built, name))
             existing.save()

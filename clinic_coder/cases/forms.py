@@ -14,13 +14,21 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.http import QueryDict
 from django.template.defaultfilters import filesizeformat
 
+from clinic_coder.catalog.models import current_catalog
 from clinic_coder.coding.catalog import Catalog
 from clinic_coder.coding.derive import derive_expected
 from clinic_coder.coding.errors import BadCase
 from clinic_coder.coding.profiles import get_profile
 from clinic_coder.coding.types import REGIONS, ExpectedClaim
 
-from .exchange import KEY, MAX_MINUTES, PLACEHOLDER, SLUG
+from .exchange import (
+    KEY,
+    MAX_MINUTES,
+    PLACEHOLDER,
+    SLUG,
+    parse_key_lines,
+    validate_key_override,
+)
 from .models import SKILL_CHOICES, Case, CaseVariant, Difficulty, DocumentedService
 
 # Paths under /cases/ that a case slug must not take.
@@ -44,20 +52,57 @@ class CaseForm(forms.ModelForm):
         error_messages={"required": "Choose at least one skill this case practises."},
     )
 
+    key_override_text = forms.CharField(
+        label="Your own key (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=(
+            "Leave empty to use the key the engine derives. Otherwise one claim line per line: "
+            "code, units, modifiers, e.g. '97140 2 GP XS'. It replaces the derived key in every "
+            "variant, so use it on cases with fixed minutes."
+        ),
+    )
+
     class Meta:
         model = Case
         fields = [
             "title", "slug", "difficulty", "payer_profile", "skills", "provider", "care",
             "abn_signed", "em_separately_identifiable", "note", "teaching_point",
+            "key_override_reason",
         ]  # fmt: skip
-        labels = {"payer_profile": "Payer profile"}
+        labels = {"payer_profile": "Payer profile", "key_override_reason": "Why your own key"}
         help_texts = {
             "teaching_point": "What a student should take away; shown after grading.",
+            "key_override_reason": "Required with your own key; students see it with the key.",
         }
         widgets = {
             "note": forms.Textarea(attrs={"rows": 12}),
             "teaching_point": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.key_override:
+            self.initial["key_override_text"] = "\n".join(
+                " ".join([line["code"], str(line["units"]), *line["modifiers"]])
+                for line in self.instance.key_override
+            )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        lines, problems = parse_key_lines(data.get("key_override_text", ""))
+        for problem in problems:
+            self.add_error("key_override_text", problem)
+        if lines and not data.get("key_override_reason", "").strip():
+            self.add_error("key_override_reason", "Say why the derived key is not right here.")
+        if lines and not problems:
+            wrapped = {"reason": data.get("key_override_reason", ""), "lines": lines}
+            for problem in validate_key_override(wrapped, "Your key", current_catalog()):
+                self.add_error("key_override_text", problem.split(": ", 1)[-1])
+        self.instance.key_override = lines or None
+        if not lines:
+            self.instance.key_override_reason = ""
+        return data
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"]

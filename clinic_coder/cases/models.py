@@ -1,5 +1,6 @@
 """Cases (visit notes with their documented services), case sets and case revisions."""
 
+import dataclasses
 import random
 
 from django.conf import settings
@@ -13,8 +14,9 @@ from clinic_coder.coding.derive import derive_expected
 from clinic_coder.coding.profiles import PROFILES, get_profile
 from clinic_coder.coding.skills import SKILLS
 from clinic_coder.coding.techniques import TECHNIQUES
+from clinic_coder.coding.types import ClaimLine, ExpectedClaim, PayerProfile, VisitFacts
 from clinic_coder.coding.types import DocumentedService as EngineService
-from clinic_coder.coding.types import ExpectedClaim, PayerProfile, VisitFacts
+from clinic_coder.coding.types import Finding as EngineFinding
 
 PROFILE_CHOICES = [(key, profile.name) for key, profile in PROFILES.items()]
 SKILL_CHOICES = list(SKILLS.items())
@@ -136,14 +138,33 @@ class Case(models.Model):
         services = list(self.services.all()) if services is None else services
         minutes = self.draw_minutes(seed, services)
         engine_services = [s.to_engine(minutes.get(s.key)) for s in services]
+        expected = derive_expected(engine_services, self.facts, profile, catalog)
+        if self.key_override:
+            expected = self.overridden(expected)
         return CaseVariant(
             case=self,
             seed=seed,
             minutes=minutes,
             note=variants.render_note(self.note, minutes),
             profile=profile,
-            expected=derive_expected(engine_services, self.facts, profile, catalog),
+            expected=expected,
         )
+
+    def overridden(self, expected: ExpectedClaim) -> ExpectedClaim:
+        """The instructor's own key in place of the derived one, with their reason shown."""
+        lines = tuple(
+            ClaimLine(
+                code=line["code"], units=line["units"], modifiers=frozenset(line["modifiers"])
+            )
+            for line in self.key_override
+        )
+        note = EngineFinding(
+            rule_id="instructor-key",
+            skill="claim-lines",
+            severity="info",
+            message=f"Your instructor set the key for this case: {self.key_override_reason}",
+        )
+        return dataclasses.replace(expected, alternatives=(lines,), steps=(*expected.steps, note))
 
     @staticmethod
     def new_seed() -> int:
