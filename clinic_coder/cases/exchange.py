@@ -186,7 +186,7 @@ def validate_case(case: object, where: str, catalog: Catalog) -> list[str]:
             errors.append(f"{where}, field {name!r}: required text.")
     if case.get("difficulty") not in Difficulty.values:
         errors.append(f"{where}, field 'difficulty': one of {', '.join(Difficulty.values)}.")
-    if case.get("payer_profile") not in PROFILES:
+    if not _one_of(case.get("payer_profile"), PROFILES):
         errors.append(f"{where}, field 'payer_profile': one of {', '.join(PROFILES)}.")
     if case.get("status", "published") not in Case.Status.values:
         errors.append(f"{where}, field 'status': 'draft' or 'published'.")
@@ -195,7 +195,9 @@ def validate_case(case: object, where: str, catalog: Catalog) -> list[str]:
         errors.append(f"{where}, field 'skills': a non-empty list of skills.")
     else:
         errors += [
-            f"{where}, field 'skills': unknown skill {s!r}." for s in skills if s not in SKILLS
+            f"{where}, field 'skills': unknown skill {s!r}."
+            for s in skills
+            if not _one_of(s, SKILLS)
         ]
     errors += _validate_facts(case.get("facts", {}), where)
     if "key_override" in case:
@@ -259,7 +261,7 @@ def validate_key_override(value: object, where: str, catalog: Catalog) -> list[s
         if not isinstance(line, dict) or set(line) != {"code", "units", "modifiers"}:
             errors.append(f"{field}, line {number}: needs code, units and modifiers.")
             continue
-        if line["code"] not in catalog:
+        if not (isinstance(line["code"], str) and line["code"] in catalog):
             errors.append(f"{field}, line {number}: {line['code']!r} is not in the code catalog.")
         units = line["units"]
         if isinstance(units, bool) or not isinstance(units, int) or not 0 < units <= MAX_UNITS:
@@ -278,7 +280,7 @@ def validate_service(service: object, where: str) -> list[str]:
     errors = [f"{where}: unknown field {name!r}." for name in sorted(set(service) - SERVICE_FIELDS)]
     if not (isinstance(service.get("key"), str) and KEY.match(service["key"])):
         errors.append(f"{where}, field 'key': a short name of letters, digits and _.")
-    if service.get("technique") not in TECHNIQUES:
+    if not _one_of(service.get("technique"), TECHNIQUES):
         errors.append(
             f"{where}, field 'technique': unknown technique {service.get('technique')!r}."
         )
@@ -354,6 +356,11 @@ def _minute_range(minutes: object) -> tuple[int, int] | None:
         low, high = minutes
         return (low, high) if low <= high else None
     return None
+
+
+def _one_of(value: object, allowed: object) -> bool:
+    # A list or an object where a name belongs must be an error, not a TypeError.
+    return isinstance(value, str) and value in allowed
 
 
 def _is_slug(value: object) -> bool:

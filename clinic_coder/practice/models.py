@@ -70,6 +70,13 @@ class AttemptQuerySet(models.QuerySet):
     def in_practice(self) -> "AttemptQuerySet":
         return self.filter(assignment__isnull=True)
 
+    def seen_by_staff_of(self, cohorts) -> "AttemptQuerySet":
+        """What staff of these cohorts may read of a student's work: the cohorts' own
+        assignments, and practice; never another cohort's assignments."""
+        return self.filter(
+            models.Q(assignment__isnull=True) | models.Q(assignment__cohort__in=cohorts)
+        )
+
     def feedback_released(self, now) -> "AttemptQuerySet":
         """Attempts whose score and findings the student may see by now.
 

@@ -18,13 +18,14 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
+from django.db.models import Prefetch
 
-from clinic_coder.cases.models import Case, CaseRevision
+from clinic_coder.cases.models import Case, CaseRevision, CaseSetItem
 from clinic_coder.catalog.models import current_catalog
 from clinic_coder.coding.grading import grade
 from clinic_coder.coding.profiles import get_profile
 from clinic_coder.coding.types import Grade
-from clinic_coder.cohorts.models import Assignment, Cohort, Enrollment
+from clinic_coder.cohorts.models import Assignment, Cohort, Terms
 from clinic_coder.practice.models import Attempt, marks_to_json
 from clinic_coder.practice.workflows import key_to_json
 
@@ -43,10 +44,11 @@ def active_students(cohort: Cohort) -> models.QuerySet:
 
 
 def cohort_attempts(cohort: Cohort) -> models.QuerySet:
-    """Every attempt by a student enrolled in the cohort (now or before)."""
-    return Attempt.objects.filter(
-        student__in=Enrollment.objects.filter(cohort=cohort).values("student")
-    )
+    """The attempts staff of this cohort may read and grade: those on its own assignments.
+
+    Never a student's work for another cohort (another instructor grades that), nor practice.
+    """
+    return Attempt.objects.filter(assignment__cohort=cohort)
 
 
 # Gradebook cells ------------------------------------------------------------------------------
@@ -110,11 +112,18 @@ class Gradebook:
     rows: list[GradebookRow]
 
 
+def published_items() -> Prefetch:
+    """A set's cases as students can open them: drafts are not counted against anyone."""
+    return Prefetch(
+        "case_set__items", queryset=CaseSetItem.objects.filter(case__status=Case.Status.PUBLISHED)
+    )
+
+
 def gradebook_for(cohort: Cohort) -> Gradebook:
     """Active students x the cohort's assignments, in four queries whatever the cohort's size."""
     students = list(active_students(cohort))
     assignments = list(
-        cohort.assignments.select_related("case_set").prefetch_related("case_set__items")
+        cohort.assignments.select_related("case_set").prefetch_related(published_items())
     )
     attempts: dict[tuple[int, int], list[Tried]] = defaultdict(list)
     rows = Attempt.objects.filter(
@@ -150,7 +159,9 @@ def student_assignments(
     if cohorts is not None:
         assignments = assignments.filter(cohort__in=cohorts)
     assignments = list(
-        assignments.select_related("case_set", "cohort").prefetch_related("case_set__items")
+        assignments.select_related("case_set", "cohort").prefetch_related(
+            published_items(), Prefetch("overrides", queryset=student.assignment_overrides.all())
+        )
     )
     released = set(
         Attempt.objects.filter(student=student, assignment__in=assignments)
@@ -170,7 +181,8 @@ def student_assignments(
         if cohorts is None and any(t.pk not in released for t in tried):
             # Feedback deferred: say how far along, never the score.
             cell = Cell(None, late=cell.late, cases_tried=cell.cases_tried, cases=cell.cases)
-        result.append((assignment, cell, assignment.terms_for(student)))
+        override = next(iter(assignment.overrides.all()), None)
+        result.append((assignment, cell, Terms.of(assignment, override)))
     return result
 
 

@@ -78,17 +78,23 @@ class SkillMastery:
 
 
 def mastery_for(
-    students: Iterable, *, released_by: datetime.datetime | None = None
+    students: Iterable,
+    *,
+    released_by: datetime.datetime | None = None,
+    cohorts: Iterable | None = None,
 ) -> dict[int, dict[str, SkillMastery]]:
     """Mastery per skill for each student (by id), every known skill present.
 
-    released_by: count only attempts whose feedback the student may see by then (for the
-    student's own view; staff see everything).
+    released_by: count only attempts whose feedback the student may see by then (the
+    student's own view). cohorts: count only what staff of these cohorts may read (their
+    assignments and practice).
     """
     ids = [getattr(s, "pk", s) for s in students]
     counted = Attempt.objects.filter(student__in=ids)
     if released_by is not None:
         counted = counted.feedback_released(released_by)
+    if cohorts is not None:
+        counted = counted.seen_by_staff_of(cohorts)
     attempts = list(
         counted.order_by("-submitted_at", "-pk").values(
             "pk", "student_id", "submitted_at", "case__title", "case__skills"

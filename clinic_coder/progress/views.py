@@ -1,7 +1,7 @@
 """A student's progress (for the student and for their staff) and the supervisor's dashboard."""
 
 from django.contrib import messages
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -29,10 +29,9 @@ def progress_context(student: User, *, own: bool, cohorts: list[Cohort] | None =
     """
     now = timezone.now()
     released_by = now if own else None
-    mastery = mastery_for([student], released_by=released_by)[student.pk]
+    mastery = mastery_for([student], released_by=released_by, cohorts=cohorts)[student.pk]
     attempts = Attempt.objects.of(student).select_related("case", "assignment__case_set")
-    if own:
-        attempts = attempts.feedback_released(now)
+    attempts = attempts.feedback_released(now) if own else attempts.seen_by_staff_of(cohorts)
     attempts = list(attempts[:20])
     trend = percent_line(
         [(a.submitted_at.strftime("%d %b %H:%M"), a.score) for a in reversed(attempts[:20])]
@@ -56,7 +55,7 @@ def my_progress(request: HttpRequest) -> HttpResponse:
 
 
 def _student_in(request: HttpRequest, student_id: int) -> tuple[User, list[Cohort]]:
-    """A student of one of the cohorts this user may read, or 404."""
+    """A student of one of the cohorts this user may read, and those cohorts; or 404."""
     cohorts = Cohort.objects.viewable_by(request.user)
     student = get_object_or_404(
         User.objects.filter(enrollments__cohort__in=cohorts).distinct(), pk=student_id
@@ -64,10 +63,16 @@ def _student_in(request: HttpRequest, student_id: int) -> tuple[User, list[Cohor
     return student, list(cohorts.filter(enrollments__student=student))
 
 
+def _supervised(user: User, cohorts: list[Cohort]) -> list[Cohort]:
+    if user.is_admin:
+        return cohorts
+    return list(Cohort.objects.filter(pk__in=[c.pk for c in cohorts], supervisors=user))
+
+
 @role_required(Role.INSTRUCTOR, Role.SUPERVISOR)
 def student_record(request: HttpRequest, student_id: int) -> HttpResponse:
     student, cohorts = _student_in(request, student_id)
-    can_sign = request.user.is_admin or any(request.user in c.supervisors.all() for c in cohorts)
+    can_sign = bool(_supervised(request.user, cohorts))
     context = progress_context(student, own=False, cohorts=cohorts) | {
         "cohorts": cohorts,
         "sign_off_form": SignOffForm() if can_sign else None,
@@ -111,13 +116,18 @@ def supervisor_dashboard(request: HttpRequest) -> HttpResponse:
         else Cohort.objects.supervised_by(request.user)
     )
     cohorts = list(cohorts.with_student_counts().order_by("name"))
+    # A student's mean in a cohort is over that cohort's assignments only.
+    in_cohort = Q(attempts__assignment__cohort=F("enrollments__cohort"))
     rows = (
         User.objects.filter(enrollments__cohort__in=cohorts, enrollments__active=True)
-        .annotate(mean=Avg("attempts__score"), attempts_count=Count("attempts", distinct=True))
+        .annotate(
+            mean=Avg("attempts__score", filter=in_cohort),
+            attempts_count=Count("attempts", filter=in_cohort, distinct=True),
+        )
         .values("pk", "first_name", "last_name", "username", "enrollments__cohort", "mean",
                 "attempts_count")
     )  # fmt: skip
-    mastery = mastery_for({row["pk"] for row in rows})
+    mastery = mastery_for({row["pk"] for row in rows}, cohorts=cohorts)
     by_cohort = {c.pk: {"cohort": c, "students": [], "below": []} for c in cohorts}
     for row in rows:
         student = dict(row) | {"mastery": mastery[row["pk"]]}

@@ -154,3 +154,19 @@ def test_it_refuses_a_case_the_engine_cannot_code(catalog):
     with pytest.raises(ImportFailed) as failure:
         import_bank(bank)
     assert "77-XX" in " ".join(failure.value.errors)
+
+
+@pytest.mark.parametrize("field", ["payer_profile", "difficulty", "status", "skills"])
+def test_it_explains_a_value_of_the_wrong_type(catalog, field):
+    bank = make_bank(**{field: [["nested"]] if field == "skills" else {"a": 1}})
+    with pytest.raises(ImportFailed) as failure:
+        import_bank(bank)
+    assert any(f"field '{field}'" in error for error in failure.value.errors)
+
+
+def test_it_explains_a_technique_of_the_wrong_type(catalog):
+    bank = make_bank()
+    bank["cases"][0]["services"][0]["technique"] = ["graston"]
+    with pytest.raises(ImportFailed) as failure:
+        import_bank(bank)
+    assert any("field 'technique'" in error for error in failure.value.errors)

@@ -13,10 +13,10 @@ RIGHT = "97140"
 WRONG = "97124"
 
 
-def answer(student, case, code: str, when) -> None:
+def answer(student, case, code: str, when, assignment=None) -> None:
     from clinic_coder.coding.types import ClaimLine
 
-    draft = open_draft(student=student, case=case)
+    draft = open_draft(student=student, case=case, assignment=assignment)
     submit_answer(draft=draft, token=draft.token, lines=[ClaimLine(code, 24, 2)], now=when)
 
 

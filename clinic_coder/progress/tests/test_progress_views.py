@@ -8,7 +8,7 @@ from clinic_coder.catalog.loading import load_catalog
 from clinic_coder.cohorts.models import Enrollment
 from clinic_coder.progress.models import SignOff
 from clinic_coder.progress.tests.test_mastery import RIGHT, WRONG, answer
-from tests.factories import make_case, make_user
+from tests.factories import make_assignment, make_case, make_case_set, make_user
 
 
 @pytest.fixture
@@ -115,8 +115,13 @@ def test_it_shows_the_dashboard_only_to_supervisors(client, people, persona, sta
     assert client.get(reverse("supervisor_dashboard")).status_code == status
 
 
+def assigned(cohort, case):
+    return make_assignment(cohort=cohort, case_set=make_case_set(slug=f"set-{cohort.pk}",
+                                                                  cases=[case]))  # fmt: skip
+
+
 def test_it_lists_only_supervised_cohorts_and_flags_low_scores(client, people, case):
-    answer(people.alice, case, WRONG, timezone.now())
+    answer(people.alice, case, WRONG, timezone.now(), assigned(people.cohort_a, case))
     client.force_login(people.sofia)
     page = client.get(reverse("supervisor_dashboard")).text
     assert "Cohort A" in page and "Cohort B" not in page
@@ -126,7 +131,7 @@ def test_it_lists_only_supervised_cohorts_and_flags_low_scores(client, people, c
 
 
 def test_it_takes_a_threshold_and_ignores_a_bad_one(client, people, case):
-    answer(people.alice, case, RIGHT, timezone.now())
+    answer(people.alice, case, RIGHT, timezone.now(), assigned(people.cohort_a, case))
     client.force_login(people.sofia)
     assert "No student is below 70" in client.get(reverse("supervisor_dashboard")).text
     page = client.get(reverse("supervisor_dashboard"), {"threshold": "nonsense"}).text
@@ -152,3 +157,23 @@ def test_it_runs_the_same_queries_for_5_and_50_students(client, people, case):
     with_five = queries()
     enrol(45, people.cohort_a, case)
     assert queries() == with_five
+
+
+def test_it_counts_only_the_cohorts_own_assignments_in_a_mean(client, people, case):
+    people.cohort_b.enrollments.create(student=people.alice)
+    answer(people.alice, case, WRONG, timezone.now(), assigned(people.cohort_b, case))
+    answer(people.alice, case, WRONG, timezone.now())  # practice
+    client.force_login(people.sofia)
+    page = client.get(reverse("supervisor_dashboard")).text
+    assert "No student is below 70" in page
+
+
+def test_it_keeps_another_cohorts_work_out_of_a_students_record(client, people, case):
+    people.cohort_b.enrollments.create(student=people.alice)
+    case.title = "Only cohort B sees this"
+    case.save()
+    answer(people.alice, case, WRONG, timezone.now(), assigned(people.cohort_b, case))
+    client.force_login(people.sofia)
+    assert "Only cohort B sees this" not in client.get(record(people.alice)).text
+    client.force_login(people.igor)
+    assert "Only cohort B sees this" in client.get(record(people.alice)).text

@@ -1,0 +1,33 @@
+"""Staff of one cohort never read or change a student's work for another cohort."""
+
+from django.urls import reverse
+
+from clinic_coder.practice.models import Attempt
+from clinic_coder.progress.tests.test_gradebook import RIGHT, WRONG_UNITS, assigned, graded
+
+
+def test_it_hides_and_protects_another_cohorts_attempt(client, people):
+    assignment, (case,) = assigned(cohort=people.cohort_a)
+    attempt = graded(student=people.alice, case=case, lines=WRONG_UNITS, assignment=assignment)
+    people.cohort_b.enrollments.create(student=people.alice)  # alice is in igor's cohort too
+    client.force_login(people.igor)
+    base = f"/teach/cohorts/{people.cohort_b.pk}/attempts/{attempt.pk}/"
+    assert client.get(base).status_code == 404
+    response = client.post(f"{base}marks/0/credit/", {"credit": "1", "reason": "Mine now."})
+    assert response.status_code == 404
+    attempt.refresh_from_db()
+    assert attempt.score == 70
+
+
+def test_it_regrades_only_the_cohorts_own_attempts(client, people):
+    assignment, (case,) = assigned(cohort=people.cohort_a)
+    attempt = graded(student=people.alice, case=case, lines=RIGHT, assignment=assignment)
+    people.cohort_b.enrollments.create(student=people.alice)
+    service = case.services.get()
+    service.minutes_low = service.minutes_high = 40
+    service.save()
+    case.current_revision()
+    client.force_login(people.igor)
+    path = reverse("teach:regrade_case", args=[people.cohort_b.pk, case.slug])
+    client.post(path, {"version": "2"})
+    assert Attempt.objects.get(pk=attempt.pk).revision.version == 1
