@@ -32,7 +32,7 @@ from .exchange import (
 from .models import SKILL_CHOICES, Case, CaseVariant, Difficulty, DocumentedService
 
 # Paths under /cases/ that a case slug must not take.
-RESERVED_SLUGS = frozenset({"new", "preview", "export", "import", "service-row"})
+RESERVED_SLUGS = frozenset({"new", "preview", "export", "import", "service-row", "sets"})
 REGION_CHOICES = [(r, r.replace("_", " ").capitalize()) for r in REGIONS]
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 SERVICES_PREFIX = "services"

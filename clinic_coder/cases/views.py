@@ -8,7 +8,7 @@ import json
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -38,6 +38,7 @@ from .forms import (
     with_another_service,
 )
 from .models import Case, CaseSet, CaseVariant, DocumentedService
+from .set_forms import CaseSetForm
 
 # More rows than any visit documents: a bigger number is a forged request.
 MAX_SERVICE_ROWS = 100
@@ -288,3 +289,28 @@ def import_cases(request: HttpRequest) -> HttpResponse:
             )
             return redirect("case_list")
     return render(request, "cases/import.html", {"form": form, "errors": errors})
+
+
+@role_required(Role.INSTRUCTOR)
+def case_set_list(request: HttpRequest) -> HttpResponse:
+    case_sets = CaseSet.objects.annotate(case_count=Count("items")).order_by("title")
+    return render(request, "cases/case_set_list.html", {"case_sets": case_sets})
+
+
+@role_required(Role.INSTRUCTOR)
+def create_case_set(request: HttpRequest) -> HttpResponse:
+    return _edit_case_set(request, CaseSet(created_by=request.user))
+
+
+@role_required(Role.INSTRUCTOR)
+def edit_case_set(request: HttpRequest, slug: str) -> HttpResponse:
+    return _edit_case_set(request, get_object_or_404(CaseSet, slug=slug))
+
+
+def _edit_case_set(request: HttpRequest, case_set: CaseSet) -> HttpResponse:
+    form = CaseSetForm(request.POST or None, instance=case_set)
+    if request.method == "POST" and form.is_valid():
+        case_set = form.save()
+        messages.success(request, f"Saved {case_set.title}: {case_set.items.count()} cases.")
+        return redirect("case_set_list")
+    return render(request, "cases/case_set_form.html", {"form": form, "case_set": case_set})

@@ -126,6 +126,7 @@ def test_it_passes_axe_on_every_authoring_page(browser, live_server, people):
     page = context.new_page()
     log_in(page, "ines")
     problems = scan(page, ["/cases/", "/cases/new/", "/cases/neck/", "/cases/neck/edit/",
-                           "/cases/neck/student-preview/", "/cases/import/"])  # fmt: skip
+                           "/cases/neck/student-preview/", "/cases/import/", "/cases/sets/",
+                           "/cases/sets/new/", "/codes/"])  # fmt: skip
     context.close()
     assert problems == {}
