@@ -244,6 +244,17 @@ class AssignmentForm(forms.ModelForm):
         opens, due = data.get("opens_at"), data.get("due_at")
         if opens and due and opens >= due:
             self.add_error("due_at", "The due date must be after the opening date.")
+        # Feedback after the due date shows the key then; late work after that would be copied.
+        if (
+            data.get("feedback") == Assignment.Feedback.AFTER_DUE
+            and data.get("late_policy") == Assignment.LatePolicy.MARKED_LATE
+        ):
+            self.add_error(
+                "late_policy",
+                "An assignment that shows feedback after the due date cannot accept late work: "
+                "the answers are shown at the due date. Choose no late submissions, "
+                "or show feedback at once.",
+            )
         return data
 
 

@@ -164,7 +164,13 @@ class Assignment(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(opens_at__lt=models.F("due_at")), name="opens_before_due"
-            )
+            ),
+            # Feedback after the due date would show the key to students who may still
+            # submit late work: the two settings never go together.
+            models.CheckConstraint(
+                condition=~models.Q(feedback="after_due", late_policy="marked_late"),
+                name="no_late_work_with_deferred_feedback",
+            ),
         ]
 
     def __str__(self) -> str:

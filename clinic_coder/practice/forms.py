@@ -6,7 +6,7 @@ from django.forms import formset_factory
 
 from clinic_coder.coding.types import ClaimLine
 
-from .workflows import MAX_LINE_MINUTES, MAX_LINE_UNITS
+from .workflows import MAX_ANSWER_LINES, MAX_LINE_MINUTES, MAX_LINE_UNITS
 
 MODIFIER = re.compile(r"^[A-Z0-9]{2}$")
 
@@ -91,7 +91,7 @@ class AnswerLineForm(forms.Form):
 
 
 BaseAnswerFormSet = formset_factory(
-    AnswerLineForm, extra=0, can_delete=True, max_num=20, validate_max=True
+    AnswerLineForm, extra=0, can_delete=True, max_num=MAX_ANSWER_LINES, validate_max=True
 )
 
 

@@ -219,3 +219,21 @@ class Finding(models.Model):
     @property
     def skill_label(self) -> str:
         return SKILLS.get(self.skill, self.skill)
+
+
+class TrainerDrill(models.Model):
+    """A trainer drill a student has answered: each drill counts towards progress once."""
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="trainer_drills"
+    )
+    drill_id = models.CharField(max_length=32)
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["student", "drill_id"], name="one_count_per_drill")
+        ]
+
+    def __str__(self) -> str:
+        return f"Drill {self.drill_id} by {self.student}"

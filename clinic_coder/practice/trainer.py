@@ -1,16 +1,17 @@
 """The 8-minute-rule trainer: minutes to units under both methods, biased to the boundaries."""
 
 import random
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 
 from django.core import signing
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from clinic_coder.coding.catalog import default_catalog
 from clinic_coder.coding.types import Finding as EngineFinding
 from clinic_coder.coding.units import cms_units, per_code_units
 
-from .models import Finding
+from .models import Finding, TrainerDrill
 
 TIMED_CODES = ("97110", "97112", "97140", "97124", "97530", "97116", "97035")
 # Minutes where the units change, and a minute either side: where students slip.
@@ -21,6 +22,8 @@ SALT = "clinic-coder.trainer"
 @dataclass(frozen=True)
 class Drill:
     minutes: dict[str, int]
+    # One-time id in the signed token, so a replayed answer can't count twice.
+    drill_id: str = field(default_factory=lambda: uuid.uuid4().hex, compare=False)
 
     @classmethod
     def new(cls, rng: random.Random | None = None) -> "Drill":
@@ -37,15 +40,18 @@ class Drill:
     @property
     def token(self) -> str:
         # Signed, so the minutes a student is graded on are the ones the server drew.
-        return signing.dumps(self.minutes, salt=SALT)
+        return signing.dumps({"id": self.drill_id, "minutes": self.minutes}, salt=SALT)
 
     @classmethod
     def from_token(cls, token: str) -> "Drill | None":
         try:
-            minutes = signing.loads(token, salt=SALT, max_age=60 * 60 * 24)
+            data = signing.loads(token, salt=SALT, max_age=60 * 60 * 24)
         except signing.BadSignature:
             return None
-        return cls({str(code): int(value) for code, value in minutes.items()})
+        if not isinstance(data, dict) or not data.get("id"):
+            return None  # a token from before drills had ids
+        minutes = {str(code): int(value) for code, value in data["minutes"].items()}
+        return cls(minutes, drill_id=str(data["id"]))
 
 
 @dataclass(frozen=True)
@@ -86,8 +92,18 @@ def units(allocation: dict[str, int]) -> str:
 
 
 @transaction.atomic
-def record(*, student, outcome: Outcome, now) -> None:
-    """Each method's answer counts as a finding on its skill, right or wrong."""
+def record(*, student, outcome: Outcome, now) -> bool:
+    """Each method's answer counts as a finding on its skill, right or wrong.
+
+    A drill counts once per student: a replay records nothing and returns False.
+    """
+    try:
+        with transaction.atomic():
+            TrainerDrill.objects.create(
+                student=student, drill_id=outcome.drill.drill_id, answered_at=now
+            )
+    except IntegrityError:
+        return False
     minutes = ", ".join(f"{code} {m} min" for code, m in outcome.drill.minutes.items())
     Finding.objects.bulk_create(
         Finding(
@@ -105,3 +121,4 @@ def record(*, student, outcome: Outcome, now) -> None:
         )
         for m in outcome.methods
     )
+    return True

@@ -26,6 +26,8 @@ from .models import Attempt, Finding
 from .workflows import (
     SubmissionRefused,
     attempts_left,
+    guarded_assignments,
+    guarded_case_ids,
     new_variant,
     open_draft,
     profile_for,
@@ -44,7 +46,13 @@ def student_home(request: HttpRequest) -> HttpResponse:
         Assignment.objects.for_student(request.user)
         .select_related("case_set", "cohort")
         .prefetch_related(Prefetch("overrides", queryset=own_overrides))
-        .annotate(case_count=Count("case_set__items", distinct=True))
+        .annotate(
+            case_count=Count(
+                "case_set__items",
+                filter=Q(case_set__items__case__status=Case.Status.PUBLISHED),
+                distinct=True,
+            )
+        )
     )
     done = Attempt.objects.of(request.user).filter(assignment__in=assignments)
     done = done.values("assignment").annotate(cases=Count("case", distinct=True))
@@ -52,9 +60,11 @@ def student_home(request: HttpRequest) -> HttpResponse:
     for assignment in assignments:
         assignment.cases_done = done_by_assignment.get(assignment.pk, 0)
         assignment.terms = Terms.of(assignment, next(iter(assignment.overrides.all()), None))
-    case_sets = CaseSet.objects.annotate(
-        published=Count("cases", filter=Q(cases__status=Case.Status.PUBLISHED))
-    ).filter(published__gt=0)
+    guarded = guarded_case_ids(request.user, timezone.now())
+    practisable = Q(cases__status=Case.Status.PUBLISHED) & ~Q(cases__in=guarded)
+    case_sets = CaseSet.objects.annotate(published=Count("cases", filter=practisable)).filter(
+        published__gt=0
+    )
     context = {
         "cohorts": Cohort.objects.with_student(request.user).prefetch_related("instructors"),
         "assignments": assignments,
@@ -88,7 +98,7 @@ def weak_skills(student, recent: int = 200) -> list[tuple[str, str, int]]:
 @student_only
 def practise_weak_spots(request: HttpRequest) -> HttpResponse:
     skills = [skill for skill, _, _ in weak_skills(request.user)]
-    cases = Case.objects.published()
+    cases = Case.objects.published().exclude(pk__in=guarded_case_ids(request.user, timezone.now()))
     if skills:
         query = Q()
         for skill in skills:
@@ -104,20 +114,66 @@ def practise_weak_spots(request: HttpRequest) -> HttpResponse:
 @student_only
 def case_set_detail(request: HttpRequest, slug: str) -> HttpResponse:
     case_set = get_object_or_404(CaseSet, slug=slug)
-    assignment_id = request.GET.get("assignment", "")
-    assignment = _assignment(request, int(assignment_id)) if assignment_id.isdigit() else None
+    assignment = _assignment(request, _whole_number(request.GET.get("assignment")))
     if assignment is not None and assignment.case_set_id != case_set.pk:
         raise Http404
+    now = timezone.now()
     cases = case_set.ordered_cases().filter(status=Case.Status.PUBLISHED)
+    if assignment is None:
+        cases = cases.exclude(pk__in=guarded_case_ids(request.user, now))
     attempts = Attempt.objects.of(request.user).filter(case__in=cases, assignment=assignment)
     submitted = set(attempts.values_list("case", flat=True))
-    released = attempts.feedback_released(timezone.now())
+    released = attempts.feedback_released(now)
     best = dict(released.values_list("case").annotate(best=Max("score")))
     for case in cases:
         case.best_score = best.get(case.pk)
         case.submitted = case.pk in submitted
-    context = {"case_set": case_set, "cases": cases, "assignment": assignment}
+    context = {
+        "case_set": case_set,
+        "cases": cases,
+        "assignment": assignment,
+        "opens_later": assignment is not None and now < assignment.opens_at,
+    }
     return render(request, "practice/case_set_detail.html", context)
+
+
+def _whole_number(value: str | None) -> int | None:
+    """A small non-negative whole number typed in ASCII digits, or None.
+
+    str.isdigit() alone is not enough: it is True for "²", which int() refuses.
+    """
+    if value and value.isascii() and value.isdecimal() and len(value) <= 9:
+        return int(value)
+    return None
+
+
+def _unavailable(
+    request: HttpRequest, case: Case, assignment: Assignment | None
+) -> HttpResponse | None:
+    """A page saying why the case can't be worked on now, or None when it can.
+
+    An assignment's cases wait for it to open, so a time limit never starts early. In practice,
+    a case of an assignment that defers feedback or is timed waits for the student's due date:
+    practice shows the key at once.
+    """
+    now = timezone.now()
+    if assignment is not None:
+        terms = assignment.terms_for(request.user)
+        if now >= terms.opens_at:
+            return None
+        context = {"case": case, "assignment": assignment, "terms": terms, "reason": "not_open"}
+    else:
+        holding = (
+            guarded_assignments(request.user, now)
+            .filter(case_set__items__case=case)
+            .select_related("case_set", "cohort")
+            .order_by("own_due_at")
+            .first()
+        )
+        if holding is None:
+            return None
+        context = {"case": case, "assignment": holding, "reason": "in_assignment"}
+    return render(request, "practice/case_unavailable.html", context, status=403)
 
 
 def _assignment(request: HttpRequest, assignment_id: int | None) -> Assignment | None:
@@ -165,6 +221,8 @@ def _player_urls(case: Case, assignment: Assignment | None) -> dict[str, str]:
 def play_case(request: HttpRequest, slug: str, assignment_id: int | None = None) -> HttpResponse:
     assignment = _assignment(request, assignment_id)
     case = _case(assignment, slug)
+    if refusal := _unavailable(request, case, assignment):
+        return refusal
     draft = open_draft(student=request.user, case=case, assignment=assignment)
     formset = formset_from_lines(draft.lines, catalog=current_catalog())
     return _player(request, case, assignment, draft, formset)
@@ -177,13 +235,14 @@ def edit_answer(request: HttpRequest, slug: str, assignment_id: int | None = Non
     """Add, remove or keep lines of the answer in progress; saves the draft each time."""
     assignment = _assignment(request, assignment_id)
     case = _case(assignment, slug)
+    if refusal := _unavailable(request, case, assignment):
+        return refusal
     draft = open_draft(student=request.user, case=case, assignment=assignment)
     catalog = current_catalog()
     bound = AnswerFormSet(request.POST, catalog=catalog)
     if not bound.management_form.is_valid():
         return redirect(_player_urls(case, assignment)["play_case"])
-    remove = request.POST.get("remove")
-    lines = bound.raw_lines(without=int(remove) if (remove or "").isdigit() else None)
+    lines = bound.raw_lines(without=_whole_number(request.POST.get("remove")))
     saved = save_draft(draft=draft, lines=lines, now=timezone.now())
     if request.GET.get("autosave"):
         return HttpResponse(status=204 if saved else 409)
@@ -203,6 +262,8 @@ def edit_answer(request: HttpRequest, slug: str, assignment_id: int | None = Non
 def submit_case(request: HttpRequest, slug: str, assignment_id: int | None = None) -> HttpResponse:
     assignment = _assignment(request, assignment_id)
     case = _case(assignment, slug)
+    if refusal := _unavailable(request, case, assignment):
+        return refusal
     draft = open_draft(student=request.user, case=case, assignment=assignment)
     formset = AnswerFormSet(request.POST, catalog=current_catalog())
     try:
@@ -228,6 +289,8 @@ def submit_case(request: HttpRequest, slug: str, assignment_id: int | None = Non
 @student_only
 def try_new_variant(request: HttpRequest, slug: str) -> HttpResponse:
     case = _case(None, slug)
+    if refusal := _unavailable(request, case, None):
+        return refusal
     new_variant(draft=open_draft(student=request.user, case=case))
     messages.info(request, "A new variant: the minutes have changed, so work the units again.")
     return redirect("play_case", slug=case.slug)
@@ -309,7 +372,12 @@ def unit_trainer(request: HttpRequest) -> HttpResponse:
         form = TrainerForm(request.POST, codes=list(drill.minutes))
         if form.is_valid():
             outcome = trainer.check(drill, form.cleaned_data)
-            trainer.record(student=request.user, outcome=outcome, now=timezone.now())
+            if not trainer.record(student=request.user, outcome=outcome, now=timezone.now()):
+                messages.info(
+                    request,
+                    "This drill was already counted towards your progress, so this answer "
+                    "was not counted again. Here is the check once more.",
+                )
             context = {"drill": drill, "outcome": outcome, "form": None}
             return render(request, "practice/unit_trainer.html", context)
     else:

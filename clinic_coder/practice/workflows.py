@@ -1,22 +1,29 @@
 """The student's workflows: open a case, keep the answer in progress, submit and grade it."""
 
 import datetime
+import re
 import uuid
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from clinic_coder.cases.models import Case, CaseVariant
 from clinic_coder.catalog.models import current_catalog
 from clinic_coder.coding.grading import grade
 from clinic_coder.coding.profiles import get_profile
 from clinic_coder.coding.types import ClaimLine
-from clinic_coder.cohorts.models import Assignment, Terms
+from clinic_coder.cohorts.models import Assignment, AssignmentOverride, Terms
 
 from .models import AnswerLine, Attempt, Draft, marks_to_json
 
 MAX_LINE_MINUTES = 240
 MAX_LINE_UNITS = 24
+MAX_ANSWER_LINES = 20
+# What fits AnswerLine.code (max_length 12) and a modifier; anything else is not a line.
+LINE_CODE = re.compile(r"^[A-Z0-9-]{1,12}$")
+LINE_MODIFIER = re.compile(r"^[A-Z0-9]{2}$")
 
 # Seconds allowed past a time limit for the request itself to arrive.
 TIME_LIMIT_GRACE = 30
@@ -46,6 +53,30 @@ def open_draft(*, student, case: Case, assignment: Assignment | None = None) -> 
     except IntegrityError:
         # Two tabs opened the case at once: both get the one draft.
         return drafts.get()
+
+
+def guarded_assignments(student, now: datetime.datetime) -> QuerySet:
+    """The student's assignments whose cases practice must not show yet.
+
+    Practice shows the key at once; for an assignment that defers its feedback or is timed,
+    that would hand over the answer (or unlimited time) before the student's own due date.
+    """
+    own_due = AssignmentOverride.objects.filter(
+        assignment=OuterRef("pk"), student=student, due_at__isnull=False
+    ).values("due_at")[:1]
+    return (
+        Assignment.objects.for_student(student)
+        .filter(Q(feedback=Assignment.Feedback.AFTER_DUE) | Q(time_limit_minutes__isnull=False))
+        .annotate(own_due_at=Coalesce(Subquery(own_due), F("due_at")))
+        .filter(own_due_at__gte=now)
+    )
+
+
+def guarded_case_ids(student, now: datetime.datetime) -> QuerySet:
+    """Ids of the cases in guarded_assignments(), for excluding them from practice."""
+    return Case.objects.filter(
+        set_items__case_set__assignments__in=guarded_assignments(student, now)
+    ).values("pk")
 
 
 def new_variant(*, draft: Draft) -> Draft:
@@ -111,27 +142,33 @@ def submit_answer(
             _check_assignment(draft, assignment, terms, now)
             if time_is_up(draft, now):
                 # The time limit passed: what counts is the answer as saved by then.
-                lines = [line_from_dict(row) for row in draft.lines if row.get("code")]
+                lines = lines_from_draft(draft.lines)
         revision = draft.case.current_revision()
         profile = profile_for(draft.case, assignment)
         variant = revision.variant(draft.seed, current_catalog(), profile)
         result = grade(variant.expected, lines, profile, current_catalog())
-        attempt = Attempt.objects.create(
-            student=draft.student,
-            case=draft.case,
-            revision=revision,
-            assignment=assignment,
-            seed=draft.seed,
-            payer_profile=profile.key,
-            token=token,
-            score=result.score,
-            key=key_to_json(variant),
-            explanation=[step.message for step in variant.expected.steps],
-            marks=marks_to_json(result.marks),
-            started_at=draft.started_at,
-            submitted_at=now,
-            late=terms is not None and now > terms.due_at,
-        )
+        try:
+            with transaction.atomic():
+                attempt = Attempt.objects.create(
+                    student=draft.student,
+                    case=draft.case,
+                    revision=revision,
+                    assignment=assignment,
+                    seed=draft.seed,
+                    payer_profile=profile.key,
+                    token=token,
+                    score=result.score,
+                    key=key_to_json(variant),
+                    explanation=[step.message for step in variant.expected.steps],
+                    marks=marks_to_json(result.marks),
+                    started_at=draft.started_at,
+                    submitted_at=now,
+                    late=terms is not None and now > terms.due_at,
+                )
+        except IntegrityError:
+            # The same submit arrived twice at once and the other request stored it first.
+            done = Attempt.objects.get(token=token, student=draft.student)
+            return Submission(done, created=False)
         AnswerLine.objects.bulk_create(
             AnswerLine(
                 attempt=attempt,
@@ -178,16 +215,32 @@ def key_to_json(variant: CaseVariant) -> dict:
     }
 
 
-def line_from_dict(data: dict) -> ClaimLine:
-    """A claim line from a saved draft row (as typed: strings, perhaps half-finished)."""
+def lines_from_draft(rows: list) -> list[ClaimLine]:
+    """The claim lines of a saved draft, at most a full builder's worth."""
+    lines = [line_from_dict(row) for row in rows if isinstance(row, dict)]
+    return [line for line in lines if line is not None][:MAX_ANSWER_LINES]
+
+
+def line_from_dict(data: dict) -> ClaimLine | None:
+    """A claim line from a saved draft row (as typed: strings, perhaps half-finished).
+
+    Draft rows are stored unvalidated, so a row whose code could not be an answer line's code
+    (empty, too long, odd characters) is no line; odd modifiers are left out.
+    """
+    code = str(data.get("code", "")).strip().upper()
+    if not LINE_CODE.match(code):
+        return None
     modifiers = data.get("modifiers", "")
     if isinstance(modifiers, str):
         modifiers = modifiers.replace(",", " ").split()
+    elif not isinstance(modifiers, list):
+        modifiers = []
+    modifiers = {str(m).strip().upper() for m in modifiers}
     return ClaimLine(
-        code=str(data.get("code", "")).strip().upper(),
+        code=code,
         minutes=_whole(data.get("minutes"), 0, MAX_LINE_MINUTES),
         units=_whole(data.get("units"), 0, MAX_LINE_UNITS) or 0,
-        modifiers=frozenset(str(m).strip().upper() for m in modifiers if str(m).strip()),
+        modifiers=frozenset(m for m in modifiers if LINE_MODIFIER.match(m)),
     )
 
 

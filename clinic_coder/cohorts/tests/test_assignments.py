@@ -75,7 +75,7 @@ def test_it_edits_an_assignment(client, people, assignment):
         payer_profile="medicare",
         time_limit_minutes="20",
         score_policy="last",
-        late_policy="marked_late",
+        late_policy="closed",
         feedback="after_due",
     )
     response = client.post(reverse("edit_assignment", args=[assignment.pk]), data)
@@ -85,7 +85,7 @@ def test_it_edits_an_assignment(client, people, assignment):
     assert assignment.attempts_allowed == 0
     assert assignment.payer_profile == "medicare"
     assert assignment.time_limit_minutes == 20
-    assert (assignment.score_policy, assignment.late_policy) == ("last", "marked_late")
+    assert (assignment.score_policy, assignment.late_policy) == ("last", "closed")
     assert assignment.feedback == "after_due"
 
 

@@ -115,3 +115,16 @@ def test_it_finds_codes_by_words(client, people, case):
 def test_it_refuses_the_code_search_to_non_students(client, people, case):
     client.force_login(people.ines)
     assert client.get(reverse("code_search"), {"q": "x"}).status_code == 403
+
+
+def test_it_ignores_a_superscript_remove_index(client, people, case):
+    client.force_login(people.alice)
+    client.get(url(case))
+    lines = [{"code": "97140", "units": "2"}, {"code": "97010", "units": "1"}]
+    response = client.post(
+        reverse("edit_answer", args=[case.slug]),
+        answer_data(lines) | {"remove": "²"},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert [row["code"] for row in Draft.objects.get().lines] == ["97140", "97010"]

@@ -90,3 +90,33 @@ def test_it_shows_a_students_own_extended_due_date(client, people, case):
     )
     client.force_login(people.alice)
     assert "extended" in client.get(reverse("student_home")).text
+
+
+def test_it_counts_only_published_cases_of_an_assignment(client, people, case):
+    unfinished = make_case(slug="unfinished", status="draft")
+    case_set = case.case_sets.get()
+    case_set.items.create(case=unfinished, position=1)
+    make_assignment(cohort=people.cohort_a, case_set=case_set)
+    client.force_login(people.alice)
+    assert "0 of 1 cases submitted" in client.get(reverse("student_home")).text
+
+
+def test_it_ignores_a_superscript_assignment_id(client, people, case):
+    client.force_login(people.alice)
+    response = client.get(reverse("practice_case_set", args=["basics"]), {"assignment": "²"})
+    assert response.status_code == 200
+    assert "Neck release" in response.text
+
+
+def test_it_does_not_link_cases_of_an_assignment_not_open_yet(client, people, case):
+    opens = timezone.now() + datetime.timedelta(days=1)
+    assignment = make_assignment(
+        cohort=people.cohort_a, case_set=case.case_sets.get(), opens_at=opens
+    )
+    client.force_login(people.alice)
+    page = client.get(
+        reverse("practice_case_set", args=["basics"]), {"assignment": assignment.pk}
+    ).text
+    assert "Neck release" in page
+    assert reverse("assignment_play_case", args=[assignment.pk, case.slug]) not in page
+    assert "opens" in page.lower()

@@ -156,16 +156,6 @@ def test_it_accepts_late_work_marked_late_when_allowed(client, people, case, ass
     assert Attempt.objects.get().late
 
 
-def test_it_refuses_work_before_the_assignment_opens(client, people, case, assignment):
-    assignment.opens_at = timezone.now() + datetime.timedelta(days=1)
-    assignment.save()
-    client.force_login(people.alice)
-    token = open_case(client, case, assignment)
-    response = submit(client, case, RIGHT, token, assignment)
-    assert "not open yet" in response.text
-    assert not Attempt.objects.exists()
-
-
 def test_it_hides_other_cohorts_assignments(client, people, case, assignment):
     client.force_login(people.bob)
     path = reverse("assignment_play_case", args=[assignment.pk, case.slug])
@@ -204,3 +194,81 @@ def test_it_defers_feedback_until_the_due_date(client, people, case, assignment)
     assert "Score" not in page
     with time_machine.travel(assignment.due_at + datetime.timedelta(minutes=1)):
         assert "Score 100 / 100" in client.get(attempt.get_absolute_url()).text
+
+
+@pytest.mark.parametrize("name", ["assignment_play_case", "assignment_edit_answer"])
+def test_it_refuses_to_start_the_clock_before_the_assignment_opens(
+    client, people, case, assignment, name
+):
+    assignment.opens_at = timezone.now() + datetime.timedelta(days=1)
+    assignment.time_limit_minutes = 10
+    assignment.save()
+    client.force_login(people.alice)
+    path = reverse(name, args=[assignment.pk, case.slug])
+    response = client.get(path) if name == "assignment_play_case" else client.post(path, {})
+    assert response.status_code == 403
+    assert "not open yet" in response.text
+    assert "Myofascial release" not in response.text
+    assert not Draft.objects.exists()
+
+
+def test_it_refuses_a_submit_before_the_assignment_opens_without_a_draft(
+    client, people, case, assignment
+):
+    assignment.opens_at = timezone.now() + datetime.timedelta(days=1)
+    assignment.save()
+    client.force_login(people.alice)
+    response = submit(client, case, RIGHT, "00000000-0000-0000-0000-000000000000", assignment)
+    assert response.status_code == 403
+    assert "not open yet" in response.text
+    assert not Draft.objects.exists()
+    assert not Attempt.objects.exists()
+
+
+def test_it_drops_forged_long_codes_from_the_answer_saved_at_the_time_limit(
+    client, people, case, assignment
+):
+    assignment.time_limit_minutes = 10
+    assignment.save()
+    client.force_login(people.alice)
+    token = open_case(client, case, assignment)
+    forged = [
+        {"code": "97140", "minutes": "24", "units": "2"},
+        {"code": "97140" * 4, "minutes": "24", "units": "2"},
+        {"code": "97<b>", "units": "1"},
+    ]
+    client.post(
+        reverse("assignment_edit_answer", args=[assignment.pk, case.slug]) + "?autosave=1",
+        answer_data(forged),
+    )
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=30)):
+        response = submit(client, case, RIGHT, token, assignment)
+    assert response.status_code == 302
+    assert [line.code for line in Attempt.objects.get().lines.all()] == ["97140"]
+
+
+def test_it_returns_the_attempt_a_simultaneous_submit_made(client, people, case, monkeypatch):
+    from clinic_coder.practice import workflows
+
+    client.force_login(people.alice)
+    token = open_case(client, case)
+    draft = Draft.objects.get()
+    real_grade = workflows.grade
+    rival = {}
+
+    def grade_while_a_rival_commits(*args, **kwargs):
+        # The other request got past the token check too and stored its attempt first.
+        result = real_grade(*args, **kwargs)
+        rival["attempt"] = Attempt.objects.create(
+            student=draft.student, case=case, revision=case.current_revision(), seed=draft.seed,
+            payer_profile="x", token=token, score=result.score, key={}, started_at=timezone.now(),
+            submitted_at=timezone.now(),
+        )  # fmt: skip
+        return result
+
+    monkeypatch.setattr(workflows, "grade", grade_while_a_rival_commits)
+    submission = workflows.submit_answer(
+        draft=draft, token=draft.token, lines=[], now=timezone.now()
+    )
+    assert submission == workflows.Submission(rival["attempt"], created=False)
+    assert Attempt.objects.count() == 1

@@ -70,3 +70,46 @@ def test_it_explains_bad_units_and_records_nothing(client, people, value):
     assert response.status_code == 200
     assert "invalid-feedback" in response.text
     assert not Finding.objects.exists()
+
+
+def test_it_counts_a_replayed_drill_once(client, people):
+    drill = Drill.new(random.Random(3))
+    data = answer(
+        drill, cms=dict.fromkeys(drill.minutes, 0), per_code=dict.fromkeys(drill.minutes, 0)
+    )
+    client.force_login(people.alice)
+    client.post(reverse("unit_trainer"), data)
+    replay = client.post(reverse("unit_trainer"), data)
+    assert replay.status_code == 200
+    assert "already counted" in replay.text
+    assert Finding.objects.filter(student=people.alice).count() == 2
+
+
+def test_it_counts_the_same_drill_for_each_student(client, people):
+    drill = Drill.new(random.Random(3))
+    data = answer(
+        drill, cms=dict.fromkeys(drill.minutes, 1), per_code=dict.fromkeys(drill.minutes, 1)
+    )
+    for student in (people.alice, people.bob):
+        client.force_login(student)
+        client.post(reverse("unit_trainer"), data)
+    assert Finding.objects.count() == 4
+
+
+def test_it_gives_each_new_drill_its_own_id():
+    rng = random.Random(1)
+    assert Drill.new(rng).drill_id != Drill.new(rng).drill_id
+
+
+def test_it_refuses_a_token_without_a_drill_id(client, people):
+    from django.core import signing
+
+    from clinic_coder.practice.trainer import SALT
+
+    client.force_login(people.alice)
+    old = signing.dumps({"97110": 30}, salt=SALT)
+    response = client.post(
+        reverse("unit_trainer"), {"drill": old, "cms_97110": "2", "per_code_97110": "2"}
+    )
+    assert response.status_code == 302
+    assert not Finding.objects.exists()

@@ -1,0 +1,34 @@
+"""Combinations of assignment settings that would undo each other are refused."""
+
+import pytest
+from django.urls import reverse
+
+from clinic_coder.cohorts.forms import AssignmentForm
+from clinic_coder.cohorts.models import Assignment
+from clinic_coder.cohorts.tests.test_assignments import assignment_data
+from tests.factories import make_case_set
+
+
+def test_it_refuses_deferred_feedback_with_late_work(people):
+    data = assignment_data(make_case_set(), feedback="after_due", late_policy="marked_late")
+    form = AssignmentForm(data, cohort=people.cohort_a)
+    assert not form.is_valid()
+    assert "cannot accept late work" in form.errors["late_policy"][0]
+
+
+@pytest.mark.parametrize(
+    ("feedback", "late_policy"),
+    [("after_due", "closed"), ("immediate", "marked_late"), ("immediate", "closed")],
+)
+def test_it_accepts_the_other_combinations(people, feedback, late_policy):
+    data = assignment_data(make_case_set(), feedback=feedback, late_policy=late_policy)
+    assert AssignmentForm(data, cohort=people.cohort_a).is_valid()
+
+
+def test_it_explains_the_refusal_on_the_page_and_saves_nothing(client, people):
+    client.force_login(people.ines)
+    data = assignment_data(make_case_set(), feedback="after_due", late_policy="marked_late")
+    response = client.post(reverse("create_assignment", args=[people.cohort_a.pk]), data)
+    assert response.status_code == 200
+    assert "cannot accept late work" in response.text
+    assert not Assignment.objects.exists()
