@@ -18,6 +18,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from clinic_coder.coding.skills import SKILLS
 from clinic_coder.practice.models import Attempt, Finding
 
@@ -77,19 +79,18 @@ class SkillMastery:
         return round(100 * self.rate)
 
 
-def mastery_for(
-    students: Iterable,
+def evidence_for(
+    ids: list[int],
     *,
     released_by: datetime.datetime | None = None,
     cohorts: Iterable | None = None,
-) -> dict[int, dict[str, SkillMastery]]:
-    """Mastery per skill for each student (by id), every known skill present.
+) -> dict[int, list[tuple[str, Evidence]]]:
+    """Every chance each student had to show a skill, as (skill, evidence), in three queries.
 
     released_by: count only attempts whose feedback the student may see by then (the
     student's own view). cohorts: count only what staff of these cohorts may read (their
     assignments and practice).
     """
-    ids = [getattr(s, "pk", s) for s in students]
     counted = Attempt.objects.filter(student__in=ids)
     if released_by is not None:
         counted = counted.feedback_released(released_by)
@@ -141,21 +142,43 @@ def mastery_for(
                 ),
             )
         )
+    return evidence
 
-    result = {}
-    for student_id in ids:
-        by_skill = {skill: SkillMastery(skill) for skill in SKILLS}
-        for skill, item in sorted(
-            evidence[student_id], key=lambda pair: pair[1].when, reverse=True
-        ):
-            mastery = by_skill.setdefault(skill, SkillMastery(skill))
-            if len(mastery.evidence) < WINDOW:
-                mastery.evidence.append(item)
-        result[student_id] = by_skill
-    return result
+
+def mastery_for(
+    students: Iterable,
+    *,
+    released_by: datetime.datetime | None = None,
+    cohorts: Iterable | None = None,
+) -> dict[int, dict[str, SkillMastery]]:
+    """Mastery per skill for each student (by id), every known skill present."""
+    ids = [getattr(s, "pk", s) for s in students]
+    evidence = evidence_for(ids, released_by=released_by, cohorts=cohorts)
+    return {student_id: mastery_from(evidence[student_id]) for student_id in ids}
+
+
+def mastery_from(evidence: list[tuple[str, Evidence]]) -> dict[str, SkillMastery]:
+    """Each skill's latest WINDOW chances, every known skill present."""
+    by_skill = {skill: SkillMastery(skill) for skill in SKILLS}
+    for skill, item in sorted(evidence, key=lambda pair: pair[1].when, reverse=True):
+        mastery = by_skill.setdefault(skill, SkillMastery(skill))
+        if len(mastery.evidence) < WINDOW:
+            mastery.evidence.append(item)
+    return by_skill
 
 
 def weakest(mastery: dict[str, SkillMastery], count: int = 3) -> list[SkillMastery]:
     """Skills with evidence, lowest success rate first."""
     seen = [m for m in mastery.values() if m.chances]
     return sorted(seen, key=lambda m: (m.rate, -m.chances))[:count]
+
+
+def weekly_mastery(evidence: list[tuple[str, Evidence]]) -> list[tuple[datetime.date, int]]:
+    """The share of chances shown right, week by week (weeks starting on Monday), in percent."""
+    weeks: dict[datetime.date, list[bool]] = defaultdict(list)
+    for _, item in evidence:
+        day = timezone.localdate(item.when)
+        weeks[day - datetime.timedelta(days=day.weekday())].append(item.success)
+    return [
+        (week, round(100 * sum(results) / len(results))) for week, results in sorted(weeks.items())
+    ]

@@ -14,7 +14,7 @@ from clinic_coder.practice.models import Attempt
 
 from .charts import percent_line
 from .gradebook import student_assignments
-from .mastery import Level, mastery_for, weakest
+from .mastery import Level, evidence_for, mastery_for, mastery_from, weakest, weekly_mastery
 from .models import SignOff
 from .sign_off_forms import SignOffForm
 
@@ -29,7 +29,8 @@ def progress_context(student: User, *, own: bool, cohorts: list[Cohort] | None =
     """
     now = timezone.now()
     released_by = now if own else None
-    mastery = mastery_for([student], released_by=released_by, cohorts=cohorts)[student.pk]
+    evidence = evidence_for([student.pk], released_by=released_by, cohorts=cohorts)[student.pk]
+    mastery = mastery_from(evidence)
     attempts = Attempt.objects.of(student).select_related("case", "assignment__case_set")
     attempts = attempts.feedback_released(now) if own else attempts.seen_by_staff_of(cohorts)
     attempts = list(attempts[:20])
@@ -41,6 +42,9 @@ def progress_context(student: User, *, own: bool, cohorts: list[Cohort] | None =
         "mastery": sorted(mastery.values(), key=lambda m: (Level.ORDER.index(m.level), m.label)),
         "weak": weakest(mastery),
         "trend": trend,
+        "mastery_trend": percent_line(
+            [(f"week of {week:%d %b}", percent) for week, percent in weekly_mastery(evidence)]
+        ),
         "recent_attempts": attempts,
         "assignments": student_assignments(student, now=now, cohorts=None if own else cohorts),
         "own": own,

@@ -70,3 +70,14 @@ def test_it_keeps_students_apart(people, case):
     mastery = mastery_for([people.alice, people.bob])
     assert mastery[people.alice.pk]["code-choice-manual-therapy"].chances == 1
     assert mastery[people.bob.pk]["code-choice-manual-therapy"].chances == 0
+
+
+def test_it_gives_the_share_of_right_chances_week_by_week(people, case):
+    from clinic_coder.progress.mastery import evidence_for, weekly_mastery
+
+    monday = timezone.make_aware(datetime.datetime(2026, 11, 2, 10))
+    answer(people.alice, case, WRONG, monday)
+    answer(people.alice, case, RIGHT, monday + datetime.timedelta(days=2))
+    answer(people.alice, case, RIGHT, monday + datetime.timedelta(days=7))
+    weeks = weekly_mastery(evidence_for([people.alice.pk])[people.alice.pk])
+    assert weeks == [(datetime.date(2026, 11, 2), 50), (datetime.date(2026, 11, 9), 100)]
