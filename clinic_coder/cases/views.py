@@ -126,6 +126,10 @@ def _save_case(case_form: CaseForm, formset: BaseServiceFormSet) -> Case:
         service.case = case
         service.position = position
         service.save()
+    if case.attempts.exists():
+        # Students have answered this case: freeze the edit as a new version now, so the
+        # editor shows it and earlier attempts keep the version they were graded against.
+        case.current_revision()
     return case
 
 

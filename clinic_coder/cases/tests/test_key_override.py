@@ -82,3 +82,28 @@ def test_it_explains_a_bad_override_in_the_editor(client, people, text, reason, 
     response = client.post(reverse("create_case"), data)
     assert message in response.text
     assert not Case.objects.exists()
+
+
+def test_it_makes_a_new_version_when_a_case_with_attempts_is_edited(client, people):
+    from django.utils import timezone
+
+    from clinic_coder.coding.types import ClaimLine
+    from clinic_coder.practice.workflows import open_draft, submit_answer
+
+    load_codes()
+    client.force_login(people.ines)
+    client.post(reverse("create_case"), form_data())
+    case = Case.objects.get()
+    draft = open_draft(student=people.alice, case=case)
+    submit_answer(draft=draft, token=draft.token, lines=[ClaimLine("97140")], now=timezone.now())
+    service = case.services.get()
+    existing_row = {
+        "services-INITIAL_FORMS": "1",
+        "services-0-id": str(service.pk),
+        "services-0-case": str(case.pk),
+    }
+    edit = form_data(title="Renamed", **existing_row)
+    assert client.post(reverse("edit_case", args=[case.slug]), edit).status_code == 302
+    case.refresh_from_db()
+    assert case.version == 2
+    assert case.attempts.get().revision.version == 1
