@@ -73,7 +73,10 @@ class SignOff(models.Model):
     class Meta:
         ordering = ["student", "skill"]
         constraints = [
-            models.UniqueConstraint(fields=["student", "skill"], name="one_sign_off_per_skill")
+            # Each cohort's supervisors sign for their own cohort; one never overwrites another's.
+            models.UniqueConstraint(
+                fields=["student", "cohort", "skill"], name="one_sign_off_per_cohort_and_skill"
+            )
         ]
 
     def __str__(self) -> str:

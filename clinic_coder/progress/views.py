@@ -97,9 +97,9 @@ def sign_off(request: HttpRequest, student_id: int) -> HttpResponse:
     elif form.is_valid():
         SignOff.objects.update_or_create(
             student=student,
+            cohort=supervised[0],
             skill=form.cleaned_data["skill"],
             defaults={
-                "cohort": supervised[0],
                 "signed_by": request.user,
                 "signed_at": timezone.now(),
                 "note": form.cleaned_data["note"],

@@ -177,3 +177,13 @@ def test_it_keeps_another_cohorts_work_out_of_a_students_record(client, people, 
     assert "Only cohort B sees this" not in client.get(record(people.alice)).text
     client.force_login(people.igor)
     assert "Only cohort B sees this" in client.get(record(people.alice)).text
+
+
+def test_it_keeps_each_cohorts_sign_off(client, people):
+    people.cohort_b.enrollments.create(student=people.alice)
+    other = make_user(username="vera", role="supervisor", first_name="Vera", last_name="Vance")
+    people.cohort_b.supervisors.add(other)
+    for supervisor in (people.sofia, other):
+        client.force_login(supervisor)
+        client.post(reverse("sign_off", args=[people.alice.pk]), {"skill": "units-cms"})
+    assert sorted(s.signed_by.username for s in SignOff.objects.all()) == ["sofia", "vera"]
