@@ -17,6 +17,7 @@ from clinic_coder.coding.profiles import PROFILES, get_profile
 from clinic_coder.coding.skills import SKILLS
 from clinic_coder.coding.techniques import TECHNIQUES
 from clinic_coder.coding.types import REGIONS
+from clinic_coder.parsing import whole_number
 
 from .models import Case, CaseSet, CaseSetItem, Difficulty, DocumentedService
 
@@ -242,10 +243,11 @@ def parse_key_lines(text: str) -> tuple[list[dict], list[str]]:
         words = raw.replace(",", " ").upper().split()
         if not words:
             continue
-        if len(words) < 2 or not words[1].isdigit():
+        units = whole_number(words[1], max_digits=3) if len(words) > 1 else None
+        if units is None:
             problems.append(f"Line {number}: write the code, then the units, e.g. '97140 2 GP'.")
             continue
-        lines.append({"code": words[0], "units": int(words[1]), "modifiers": sorted(words[2:])})
+        lines.append({"code": words[0], "units": units, "modifiers": sorted(words[2:])})
     return lines, problems
 
 

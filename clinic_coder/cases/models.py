@@ -164,7 +164,12 @@ class Case(models.Model):
             severity="info",
             message=f"Your instructor set the key for this case: {self.key_override_reason}",
         )
-        return dataclasses.replace(expected, alternatives=(lines,), steps=(*expected.steps, note))
+        return dataclasses.replace(
+            expected,
+            alternatives=(lines,),
+            steps=(*expected.steps, note),
+            instructor_key=self.key_override_reason,
+        )
 
     @staticmethod
     def new_seed() -> int:

@@ -170,7 +170,10 @@ def grade(
                 line_code=line.code or None,
             )
         )
-    for check in ANSWER_CHECKS:
+    # An instructor's own key is not the 8-minute arithmetic: the unit checks would cite rules
+    # that key does not follow.
+    checks = ANSWER_CHECKS if not expected.instructor_key else CLAIM_CHECKS
+    for check in checks:
         findings.extend(check(ctx))
     findings.sort(key=lambda f: _SEVERITY_ORDER[f.severity])
     return Grade(
@@ -400,6 +403,13 @@ def _key_modifiers(line: ClaimLine, ctx: _Context) -> str:
 def _units_findings(line: ClaimLine, answer: _Line, ctx: _Context) -> list[Finding]:
     if answer.units is None or answer.units < 0:
         return []  # the claim-wide check explains unusable units once
+    if ctx.expected.instructor_key:
+        key_units = " or ".join(map(str, sorted({k.units for k in _key_lines(line.code, ctx)})))
+        text = (
+            f"{line.code}: you billed {plural(answer.units, 'unit')}; your instructor's key has "
+            f"{key_units} ({ctx.expected.instructor_key})."
+        )
+        return [finding("instructor-key", text, skill=ctx.units_skill, line_code=line.code)]
     info = ctx.info(line.code)
     if not info.timed:
         return [
@@ -694,7 +704,7 @@ def _missing_line(line: ClaimLine, ctx: _Context) -> tuple[LineMark, list[Findin
     modifiers = f" with {_show_mods(line.modifiers)}" if line.modifiers else ""
     text = f"Missing: {line.code} x{line.units}{modifiers} for {what}."
     minutes = ctx.expected.unit_result.minutes.get(line.code, 0)
-    if ctx.cms and info.timed and minutes < 8:
+    if ctx.cms and info.timed and minutes < 8 and not ctx.expected.instructor_key:
         text += " A code under 8 minutes can still win a leftover unit. "
         text += _cms_arithmetic(line.code, ctx)
         found = finding("cms-leftover-units", text, line_code=line.code)
@@ -726,7 +736,7 @@ def _extra_line(answer: _Line, ctx: _Context) -> list[Finding]:
         skill = ctx.units_skill if s.excluded_by == "timed-minutes-attended-only" else None
         text = f"{code} should not be billed: {s.excluded_because}"
         return [finding(s.excluded_by, text, skill=skill, line_code=code)]
-    if services and info.timed:
+    if services and info.timed and not ctx.expected.instructor_key:
         return [_no_unit(code, ctx)]
     if ctx.profile.medicare and code == "97014":
         return []  # the claim-wide 97014 check explains it
@@ -1018,12 +1028,15 @@ def check_band_boundaries(ctx: _Context) -> list[Finding]:
     return found
 
 
-ANSWER_CHECKS: tuple[Callable[[_Context], list[Finding]], ...] = (
+CLAIM_CHECKS: tuple[Callable[[_Context], list[Finding]], ...] = (
     check_units_usable,
     check_59_with_x,
     check_modifier_52,
     check_at_with_ga,
     check_97014_to_medicare,
+)
+ANSWER_CHECKS: tuple[Callable[[_Context], list[Finding]], ...] = (
+    *CLAIM_CHECKS,
     check_rounded_each_code,
     check_pooled_minutes,
     check_untimed_minutes_counted,

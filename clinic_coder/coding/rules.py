@@ -381,6 +381,14 @@ _ALL: tuple[Rule, ...] = (
         "claim-lines",
     ),
     Rule(
+        "instructor-key",
+        "Your instructor's key",
+        "For this case your instructor set the key, with a reason, in place of the one the "
+        "rules derive; it is graded against as written.",
+        SRC_APP,
+        "claim-lines",
+    ),
+    Rule(
         "extra-line",
         "Over-coding",
         "A line for something the note does not support, or that may not be billed, is "

@@ -159,6 +159,9 @@ class ExpectedClaim:
     modifier_reasons: tuple[ModifierReason, ...] = ()
     # Modifiers a line may carry without being wrong (e.g. GP for a commercial payer).
     optional_modifiers: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # Set when an instructor replaced the derived key (their reason): the derived unit
+    # arithmetic no longer explains the key, so the grader does not cite it.
+    instructor_key: str = ""
 
     @property
     def claim(self) -> tuple[ClaimLine, ...]:

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from clinic_coder.cases.models import Case, CaseRevision
@@ -80,20 +81,22 @@ class AttemptQuerySet(models.QuerySet):
     def feedback_released(self, now) -> "AttemptQuerySet":
         """Attempts whose score and findings the student may see by now.
 
-        An assignment that defers feedback releases it after the student's own due date,
-        extensions included, so a score never leaks to a student still working.
+        An assignment that defers feedback releases it after the student's own due date (an
+        override's date when there is one, as Terms has it), so a score never leaks early.
         """
         from clinic_coder.cohorts.models import AssignmentOverride
 
-        extended = AssignmentOverride.objects.filter(
+        own_due = AssignmentOverride.objects.filter(
             assignment=models.OuterRef("assignment"),
             student=models.OuterRef("student"),
-            due_at__gte=now,
-        )
-        return self.filter(
+            due_at__isnull=False,
+        ).values("due_at")[:1]
+        return self.annotate(
+            own_due_at=Coalesce(models.Subquery(own_due), models.F("assignment__due_at"))
+        ).filter(
             models.Q(assignment__isnull=True)
             | models.Q(assignment__feedback=Assignment.Feedback.IMMEDIATE)
-            | (models.Q(assignment__due_at__lt=now) & ~models.Exists(extended))
+            | models.Q(own_due_at__lt=now)
         )
 
 

@@ -19,6 +19,7 @@ from clinic_coder.coding.profiles import get_profile
 from clinic_coder.coding.skills import SKILLS
 from clinic_coder.coding.techniques import TECHNIQUES
 from clinic_coder.cohorts.models import Assignment, AssignmentOverride, Cohort, Terms
+from clinic_coder.parsing import whole_number
 
 from . import trainer
 from .forms import AnswerFormSet, TrainerForm, formset_from_lines
@@ -114,7 +115,7 @@ def practise_weak_spots(request: HttpRequest) -> HttpResponse:
 @student_only
 def case_set_detail(request: HttpRequest, slug: str) -> HttpResponse:
     case_set = get_object_or_404(CaseSet, slug=slug)
-    assignment = _assignment(request, _whole_number(request.GET.get("assignment")))
+    assignment = _assignment(request, whole_number(request.GET.get("assignment")))
     if assignment is not None and assignment.case_set_id != case_set.pk:
         raise Http404
     now = timezone.now()
@@ -135,16 +136,6 @@ def case_set_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "opens_later": assignment is not None and now < assignment.opens_at,
     }
     return render(request, "practice/case_set_detail.html", context)
-
-
-def _whole_number(value: str | None) -> int | None:
-    """A small non-negative whole number typed in ASCII digits, or None.
-
-    str.isdigit() alone is not enough: it is True for "²", which int() refuses.
-    """
-    if value and value.isascii() and value.isdecimal() and len(value) <= 9:
-        return int(value)
-    return None
 
 
 def _unavailable(
@@ -242,7 +233,7 @@ def edit_answer(request: HttpRequest, slug: str, assignment_id: int | None = Non
     bound = AnswerFormSet(request.POST, catalog=catalog)
     if not bound.management_form.is_valid():
         return redirect(_player_urls(case, assignment)["play_case"])
-    lines = bound.raw_lines(without=_whole_number(request.POST.get("remove")))
+    lines = bound.raw_lines(without=whole_number(request.POST.get("remove")))
     saved = save_draft(draft=draft, lines=lines, now=timezone.now())
     if request.GET.get("autosave"):
         return HttpResponse(status=204 if saved else 409)

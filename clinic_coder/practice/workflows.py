@@ -59,7 +59,8 @@ def guarded_assignments(student, now: datetime.datetime) -> QuerySet:
     """The student's assignments whose cases practice must not show yet.
 
     Practice shows the key at once; for an assignment that defers its feedback or is timed,
-    that would hand over the answer (or unlimited time) before the student's own due date.
+    that would hand over the answer (or unlimited time) while the student may still submit:
+    before their own due date, or for as long as the assignment takes late work.
     """
     own_due = AssignmentOverride.objects.filter(
         assignment=OuterRef("pk"), student=student, due_at__isnull=False
@@ -68,7 +69,8 @@ def guarded_assignments(student, now: datetime.datetime) -> QuerySet:
         Assignment.objects.for_student(student)
         .filter(Q(feedback=Assignment.Feedback.AFTER_DUE) | Q(time_limit_minutes__isnull=False))
         .annotate(own_due_at=Coalesce(Subquery(own_due), F("due_at")))
-        .filter(own_due_at__gte=now)
+        # Late work keeps the assignment open past the due date: so does the guard.
+        .filter(Q(own_due_at__gte=now) | Q(late_policy=Assignment.LatePolicy.MARKED_LATE))
     )
 
 

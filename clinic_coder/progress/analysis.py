@@ -14,7 +14,7 @@ from django.db.models import Count
 
 from clinic_coder.cases.models import Case
 from clinic_coder.coding.skills import SKILLS
-from clinic_coder.cohorts.models import Assignment
+from clinic_coder.cohorts.models import Assignment, Cohort
 from clinic_coder.practice.models import Attempt, Finding
 
 from .charts import Histogram, score_histogram
@@ -134,7 +134,7 @@ def skill_counts(rows: Iterable[dict]) -> list[SkillCount]:
 
 def analyse_assignment(assignment: Assignment) -> tuple[ItemAnalysis, list[ItemAnalysis]]:
     """The whole assignment and each of its cases, in four queries whatever the cohort's size."""
-    cases = list(assignment.case_set.ordered_cases())
+    cases = list(assignment.case_set.ordered_cases().filter(status=Case.Status.PUBLISHED))
     attempts = Attempt.objects.filter(
         assignment=assignment, student__in=active_students(assignment.cohort).values("pk")
     )
@@ -183,9 +183,10 @@ class HeatCell:
         return LEVEL_CLASSES[self.mastery.level]
 
 
-def cohort_heatmap(students: list) -> list[tuple[object, list[HeatCell]]]:
-    """Each student's mastery of every skill, in the order of SKILLS (three queries)."""
-    mastery = mastery_for(students)
+def cohort_heatmap(students: list, cohort: Cohort) -> list[tuple[object, list[HeatCell]]]:
+    """Each student's mastery of every skill from this cohort's work and practice, in the
+    order of SKILLS (three queries)."""
+    mastery = mastery_for(students, cohorts=[cohort])
     return [
         (student, [HeatCell(mastery[student.pk][skill]) for skill in SKILLS])
         for student in students

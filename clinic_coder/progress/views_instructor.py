@@ -17,6 +17,7 @@ from clinic_coder.cases.models import Case
 from clinic_coder.coding.profiles import get_profile
 from clinic_coder.coding.skills import SKILLS
 from clinic_coder.cohorts.models import Cohort
+from clinic_coder.parsing import whole_number
 
 from . import exports
 from .analysis import LEGEND, LEVEL_CLASSES, analyse_assignment, cohort_heatmap
@@ -67,7 +68,7 @@ def student_assignment(
     student = get_object_or_404(active_students(cohort), pk=student_id)
     attempts = list(cohort_attempts(cohort).filter(student=student, assignment=assignment))
     rows = []
-    for case in assignment.case_set.ordered_cases():
+    for case in assignment.case_set.ordered_cases().filter(status=Case.Status.PUBLISHED):
         tried = [a for a in attempts if a.case_id == case.pk]
         counted = tried and counted_attempt(tried, assignment.score_policy)
         rows.append({"case": case, "attempts": tried, "counted": counted})
@@ -178,7 +179,7 @@ def heatmap(request: HttpRequest, cohort_id: int) -> HttpResponse:
     context = {
         "cohort": cohort,
         "skills": list(SKILLS.values()),
-        "rows": cohort_heatmap(list(active_students(cohort))),
+        "rows": cohort_heatmap(list(active_students(cohort)), cohort),
         "legend": [(level, LEVEL_CLASSES[level], text) for level, text in LEGEND],
     }
     return render(request, "progress/instructor/heatmap.html", context)
@@ -200,13 +201,13 @@ def regrade_case(request: HttpRequest, cohort_id: int, slug: str) -> HttpRespons
 
 
 def apply_and_report(request: HttpRequest, cohort: Cohort, case: Case) -> HttpResponse:
-    version = request.POST.get("version", "")
-    if not version.isdigit():
+    version = whole_number(request.POST.get("version"))
+    if version is None:
         messages.error(request, "The form was incomplete: check the preview and apply it again.")
         return redirect("teach:regrade_case", cohort.pk, case.slug)
     try:
         done = apply_regrade(
-            case=case, cohort=cohort, version=int(version), by=request.user, now=timezone.now()
+            case=case, cohort=cohort, version=version, by=request.user, now=timezone.now()
         )
     except RegradeRefused as refused:
         messages.error(request, str(refused))

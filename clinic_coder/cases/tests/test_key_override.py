@@ -107,3 +107,26 @@ def test_it_makes_a_new_version_when_a_case_with_attempts_is_edited(client, peop
     case.refresh_from_db()
     assert case.version == 2
     assert case.attempts.get().revision.version == 1
+
+
+def test_it_grades_an_override_with_a_code_the_rules_did_not_derive(db):
+    load_codes()
+    override = {"reason": "Contract.", "lines": [{"code": "97110", "units": 2, "modifiers": []}]}
+    import_bank(make_bank(key_override=override))
+    variant = Case.objects.get().variant(1)
+    profile = get_profile("commercial-cms")
+    for answer in ([ClaimLine("97110", 20, 1)], [ClaimLine("97140", 24, 2)], []):
+        result = grade(variant.expected, answer, profile)
+        assert 0 <= result.score < 100
+    wrong_units = grade(variant.expected, [ClaimLine("97110", 20, 1)], profile)
+    assert any("your instructor's key has 2" in f.message for f in wrong_units.findings)
+    assert not any(f.rule_id.startswith("cms-") for f in wrong_units.findings)
+
+
+def test_it_explains_superscript_units_in_an_override(client, people):
+    load_codes()
+    client.force_login(people.ines)
+    data = form_data(key_override_text="97140 ²", key_override_reason="x")
+    response = client.post(reverse("create_case"), data)
+    assert response.status_code == 200
+    assert "write the code, then the units" in response.text

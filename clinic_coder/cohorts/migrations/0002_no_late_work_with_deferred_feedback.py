@@ -4,6 +4,15 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def close_late_work_where_feedback_waits(apps, schema_editor):
+    # Existing assignments that defer feedback stop taking late work, so the key is never
+    # shown to someone who may still submit; feedback timing is what students were told.
+    Assignment = apps.get_model("cohorts", "Assignment")
+    Assignment.objects.filter(feedback="after_due", late_policy="marked_late").update(
+        late_policy="closed"
+    )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -13,6 +22,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(close_late_work_where_feedback_waits, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='assignment',
             constraint=models.CheckConstraint(condition=models.Q(('feedback', 'after_due'), ('late_policy', 'marked_late'), _negated=True), name='no_late_work_with_deferred_feedback'),

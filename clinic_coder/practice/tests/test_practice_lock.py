@@ -102,3 +102,34 @@ def test_it_never_picks_a_guarded_case_for_weak_spots(client, people, case, guar
     client.force_login(people.alice)
     response = client.post(reverse("practise_weak_spots"))
     assert response.url == reverse("student_home")
+
+
+def test_it_keeps_a_timed_case_locked_while_late_work_is_accepted(client, people, case):
+    assignment = make_assignment(
+        cohort=people.cohort_a,
+        case_set=case.case_sets.get(),
+        time_limit_minutes=20,
+        late_policy="marked_late",
+    )
+    client.force_login(people.alice)
+    with time_machine.travel(assignment.due_at + datetime.timedelta(days=3)):
+        assert client.get(reverse("play_case", args=[case.slug])).status_code == 403
+
+
+def test_it_releases_feedback_on_an_earlier_own_due_date_everywhere(client, people, case):
+    from clinic_coder.practice.models import Attempt
+
+    assignment = make_assignment(
+        cohort=people.cohort_a, case_set=case.case_sets.get(), feedback="after_due"
+    )
+    client.force_login(people.alice)
+    page = client.get(reverse("assignment_play_case", args=[assignment.pk, case.slug])).text
+    token = page.split('name="token" value="')[1].split('"')[0]
+    submit(client, case, RIGHT, token, assignment)
+    early = assignment.due_at - datetime.timedelta(days=2)
+    AssignmentOverride.objects.create(assignment=assignment, student=people.alice, due_at=early)
+    attempt = Attempt.objects.get()
+    with time_machine.travel(early + datetime.timedelta(hours=1)):
+        assert "Score 100" in client.get(attempt.get_absolute_url()).text
+        assert Attempt.objects.feedback_released(timezone.now()).filter(pk=attempt.pk).exists()
+        assert client.get(reverse("play_case", args=[case.slug])).status_code == 200

@@ -31,3 +31,35 @@ def test_it_regrades_only_the_cohorts_own_attempts(client, people):
     path = reverse("teach:regrade_case", args=[people.cohort_b.pk, case.slug])
     client.post(path, {"version": "2"})
     assert Attempt.objects.get(pk=attempt.pk).revision.version == 1
+
+
+def test_it_builds_the_heatmap_from_the_cohorts_own_work(client, people):
+    assignment, (case,) = assigned(cohort=people.cohort_b, set_slug="b-set")
+    people.cohort_b.enrollments.create(student=people.alice)
+    graded(student=people.alice, case=case, lines=WRONG_UNITS, assignment=assignment)
+    client.force_login(people.ines)
+    page = client.get(reverse("teach:heatmap", args=[people.cohort_a.pk])).text
+    assert "of 1" not in page
+
+
+def test_it_leaves_draft_cases_out_of_the_drill_down(client, people):
+    assignment, (case, draft) = assigned(cohort=people.cohort_a, slugs=("one", "two"))
+    draft.status = "draft"
+    draft.save()
+    graded(student=people.alice, case=case, lines=RIGHT, assignment=assignment)
+    client.force_login(people.ines)
+    path = reverse(
+        "teach:student_assignment", args=[people.cohort_a.pk, people.alice.pk, assignment.pk]
+    )
+    page = client.get(path).text
+    assert "Two" not in page
+    assert '<strong id="assignment-score">100</strong>' in page
+
+
+def test_it_refuses_an_odd_regrade_version_without_an_error(client, people):
+    _, (case,) = assigned(cohort=people.cohort_a)
+    client.force_login(people.ines)
+    path = reverse("teach:regrade_case", args=[people.cohort_a.pk, case.slug])
+    response = client.post(path, {"version": "²"}, follow=True)
+    assert response.status_code == 200
+    assert "The form was incomplete" in response.text
