@@ -46,9 +46,13 @@ class CaseQuerySet(models.QuerySet):
     def published(self) -> "CaseQuerySet":
         return self.filter(status=Case.Status.PUBLISHED)
 
-    def exercising(self, skill: str) -> "CaseQuerySet":
+    def exercising(self, *skills: str) -> "CaseQuerySet":
+        """Cases that exercise any of these skills."""
         # Skills live in a JSON list; a containment lookup is not portable to SQLite.
-        return self.filter(skills__icontains=f'"{skill}"')
+        query = models.Q()
+        for skill in skills:
+            query |= models.Q(skills__icontains=f'"{skill}"')
+        return self.filter(query)
 
 
 class Case(models.Model):
@@ -294,6 +298,10 @@ class CaseSet(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def published_cases(self) -> models.QuerySet:
+        """The set's cases a student can open, in order: drafts are never counted or shown."""
+        return self.ordered_cases().published()
 
     def ordered_cases(self) -> models.QuerySet:
         return self.cases.order_by("set_items__position")

@@ -101,10 +101,7 @@ def practise_weak_spots(request: HttpRequest) -> HttpResponse:
     skills = [skill for skill, _, _ in weak_skills(request.user)]
     cases = Case.objects.published().exclude(pk__in=guarded_case_ids(request.user, timezone.now()))
     if skills:
-        query = Q()
-        for skill in skills:
-            query |= Q(skills__icontains=f'"{skill}"')
-        cases = cases.filter(query)
+        cases = cases.exercising(*skills)
     case = cases.order_by("?").first()
     if case is None:
         messages.info(request, "There are no published cases to practise yet.")
@@ -119,7 +116,7 @@ def case_set_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if assignment is not None and assignment.case_set_id != case_set.pk:
         raise Http404
     now = timezone.now()
-    cases = case_set.ordered_cases().filter(status=Case.Status.PUBLISHED)
+    cases = case_set.published_cases()
     if assignment is None:
         cases = cases.exclude(pk__in=guarded_case_ids(request.user, now))
     attempts = Attempt.objects.of(request.user).filter(case__in=cases, assignment=assignment)

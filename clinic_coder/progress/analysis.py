@@ -134,7 +134,7 @@ def skill_counts(rows: Iterable[dict]) -> list[SkillCount]:
 
 def analyse_assignment(assignment: Assignment) -> tuple[ItemAnalysis, list[ItemAnalysis]]:
     """The whole assignment and each of its cases, in four queries whatever the cohort's size."""
-    cases = list(assignment.case_set.ordered_cases().filter(status=Case.Status.PUBLISHED))
+    cases = list(assignment.case_set.published_cases())
     attempts = Attempt.objects.filter(
         assignment=assignment, student__in=active_students(assignment.cohort).values("pk")
     )

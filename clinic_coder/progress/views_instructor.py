@@ -68,7 +68,7 @@ def student_assignment(
     student = get_object_or_404(active_students(cohort), pk=student_id)
     attempts = list(cohort_attempts(cohort).filter(student=student, assignment=assignment))
     rows = []
-    for case in assignment.case_set.ordered_cases().filter(status=Case.Status.PUBLISHED):
+    for case in assignment.case_set.published_cases():
         tried = [a for a in attempts if a.case_id == case.pk]
         counted = tried and counted_attempt(tried, assignment.score_policy)
         rows.append({"case": case, "attempts": tried, "counted": counted})
