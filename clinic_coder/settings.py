@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "clinic_coder.cohorts",
     "clinic_coder.practice",
     "clinic_coder.progress",
+    "clinic_coder.demo",
 ]
 
 MIDDLEWARE = [
@@ -115,9 +116,9 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "start"
-LOGOUT_REDIRECT_URL = "login"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:start"
+LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

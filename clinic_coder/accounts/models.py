@@ -44,6 +44,6 @@ class User(AbstractUser):
         if self.is_admin:
             return "admin:index"
         return {
-            Role.INSTRUCTOR: "instructor_home",
-            Role.SUPERVISOR: "supervisor_dashboard",
-        }.get(self.role, "student_home")
+            Role.INSTRUCTOR: "cohorts:instructor_home",
+            Role.SUPERVISOR: "progress:supervisor_dashboard",
+        }.get(self.role, "practice:student_home")

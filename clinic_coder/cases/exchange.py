@@ -19,14 +19,22 @@ from clinic_coder.coding.techniques import TECHNIQUES
 from clinic_coder.coding.types import REGIONS
 from clinic_coder.parsing import whole_number
 
-from .models import Case, CaseSet, CaseSetItem, Difficulty, DocumentedService
+from .models import (
+    FACT_DEFAULTS,
+    MAX_MINUTES,
+    Case,
+    CaseSet,
+    CaseSetItem,
+    Difficulty,
+    DocumentedService,
+    minute_range,
+)
 
 FORMAT = "clinic-coder/case-bank"
 VERSION = 1
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
-MAX_MINUTES = 240
 
 CASE_FIELDS = {
     "slug", "title", "difficulty", "payer_profile", "skills", "teaching_point", "facts",
@@ -38,12 +46,6 @@ SERVICE_FIELDS = {
     "key", "technique", "regions", "minutes", "attended", "patient_active", "time_block",
     "code", "remarks",
 }  # fmt: skip
-FACT_DEFAULTS = {
-    "provider": "chiropractor",
-    "care": "active",
-    "abn_signed": False,
-    "em_separately_identifiable": False,
-}
 
 
 class ImportFailed(ValueError):
@@ -62,49 +64,6 @@ class ImportResult:
 # --- export ------------------------------------------------------------------------------
 
 
-def export_case(case: Case) -> dict:
-    data = {
-        "slug": case.slug,
-        "title": case.title,
-        "difficulty": case.difficulty,
-        "payer_profile": case.payer_profile,
-        "skills": list(case.skills),
-        "teaching_point": case.teaching_point,
-        "facts": {
-            "provider": case.provider,
-            "care": case.care,
-            "abn_signed": case.abn_signed,
-            "em_separately_identifiable": case.em_separately_identifiable,
-        },
-        "note": case.note,
-        "status": case.status,
-        "services": [export_service(s) for s in case.services.all()],
-    }
-    if case.key_override:
-        data["key_override"] = {"reason": case.key_override_reason, "lines": case.key_override}
-    return data
-
-
-def export_service(service: DocumentedService) -> dict:
-    if service.minutes_low is None:
-        minutes = None
-    elif service.minutes_low == service.minutes_high:
-        minutes = service.minutes_low
-    else:
-        minutes = [service.minutes_low, service.minutes_high]
-    return {
-        "key": service.key,
-        "technique": service.technique,
-        "regions": list(service.regions),
-        "minutes": minutes,
-        "attended": service.attended,
-        "patient_active": service.patient_active,
-        "time_block": service.time_block,
-        "code": service.code or None,
-        "remarks": service.remarks,
-    }
-
-
 def export_bank(cases, case_sets=()) -> dict:
     """The given cases and sets; a set's cases are exported with it."""
     case_sets = list(case_sets)
@@ -115,7 +74,7 @@ def export_bank(cases, case_sets=()) -> dict:
     return {
         "format": FORMAT,
         "version": VERSION,
-        "cases": [export_case(c) for c in ordered],
+        "cases": [c.to_json() for c in ordered],
         "case_sets": [
             {
                 "slug": s.slug,
@@ -290,7 +249,7 @@ def validate_service(service: object, where: str) -> list[str]:
     if not isinstance(regions, list) or any(r not in REGIONS for r in regions):
         errors.append(f"{where}, field 'regions': a list drawn from {', '.join(REGIONS)}.")
     minutes = service.get("minutes")
-    if minutes is not None and _minute_range(minutes) is None:
+    if minutes is not None and minute_range(minutes) is None:
         errors.append(
             f"{where}, field 'minutes': a whole number from 0 to {MAX_MINUTES}, "
             "or [low, high] with low <= high."
@@ -327,7 +286,7 @@ def _validate_facts(facts: object, where: str) -> list[str]:
 
 def _validate_codable(case: dict, where: str, catalog: Catalog) -> list[str]:
     """The engine must be able to derive a key at both ends of every range."""
-    case_obj, services = build_case(case)
+    case_obj, services = Case.from_json(case)
     for end in (0, 1):
         minutes = {
             s.key: (s.minutes_low, s.minutes_high)[end]
@@ -348,18 +307,6 @@ def _validate_codable(case: dict, where: str, catalog: Catalog) -> list[str]:
     return []
 
 
-def _minute_range(minutes: object) -> tuple[int, int] | None:
-    def ok(value: object) -> bool:
-        return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_MINUTES
-
-    if ok(minutes):
-        return minutes, minutes
-    if isinstance(minutes, list) and len(minutes) == 2 and all(map(ok, minutes)):
-        low, high = minutes
-        return (low, high) if low <= high else None
-    return None
-
-
 def _one_of(value: object, allowed: object) -> bool:
     # A list or an object where a name belongs must be an error, not a TypeError.
     return isinstance(value, str) and value in allowed
@@ -376,43 +323,6 @@ def _text(value: object) -> bool:
 # --- import ------------------------------------------------------------------------------
 
 
-def build_case(data: dict) -> tuple[Case, list[DocumentedService]]:
-    """Unsaved model instances from one valid case dict."""
-    facts = {**FACT_DEFAULTS, **data.get("facts", {})}
-    case = Case(
-        slug=data["slug"],
-        title=data["title"].strip(),
-        note=data["note"],
-        difficulty=data["difficulty"],
-        payer_profile=data["payer_profile"],
-        skills=list(data["skills"]),
-        teaching_point=data["teaching_point"].strip(),
-        status=data.get("status", Case.Status.PUBLISHED),
-        key_override=data["key_override"]["lines"] if "key_override" in data else None,
-        key_override_reason=data["key_override"]["reason"] if "key_override" in data else "",
-        **facts,
-    )
-    services = []
-    for position, s in enumerate(data["services"]):
-        low_high = _minute_range(s["minutes"]) if s.get("minutes") is not None else (None, None)
-        services.append(
-            DocumentedService(
-                position=position,
-                key=s["key"],
-                technique=s["technique"],
-                regions=list(s.get("regions", [])),
-                minutes_low=low_high[0],
-                minutes_high=low_high[1],
-                attended=s.get("attended", True),
-                patient_active=s.get("patient_active", False),
-                time_block=s.get("time_block", 1),
-                code=s.get("code") or "",
-                remarks=s.get("remarks", ""),
-            )
-        )
-    return case, services
-
-
 @transaction.atomic
 def import_bank(data: object, *, user=None) -> ImportResult:
     """Create or update the file's cases and sets by slug; raise ImportFailed, saving nothing."""
@@ -421,7 +331,7 @@ def import_bank(data: object, *, user=None) -> ImportResult:
         raise ImportFailed(errors)
     result = ImportResult()
     for case_data in data["cases"]:
-        built, services = build_case(case_data)
+        built, services = Case.from_json(case_data)
         existing = Case.objects.filter(slug=built.slug).first()
         if existing is None:
             built.created_by = user

@@ -18,6 +18,15 @@ from clinic_coder.coding.types import ClaimLine, ExpectedClaim, PayerProfile, Vi
 from clinic_coder.coding.types import DocumentedService as EngineService
 from clinic_coder.coding.types import Finding as EngineFinding
 
+# A case file's facts when it leaves them out.
+FACT_DEFAULTS = {
+    "provider": "chiropractor",
+    "care": "active",
+    "abn_signed": False,
+    "em_separately_identifiable": False,
+}
+MAX_MINUTES = 240
+
 PROFILE_CHOICES = [(key, profile.name) for key, profile in PROFILES.items()]
 SKILL_CHOICES = list(SKILLS.items())
 TECHNIQUE_CHOICES = sorted(
@@ -104,7 +113,7 @@ class Case(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("case_detail", args=[self.slug])
+        return reverse("cases:case_detail", args=[self.slug])
 
     @property
     def facts(self) -> VisitFacts:
@@ -175,6 +184,52 @@ class Case(models.Model):
             instructor_key=self.key_override_reason,
         )
 
+    def to_json(self) -> dict:
+        """The case as the case-bank format has it (docs/case-format.md); also a revision."""
+        data = {
+            "slug": self.slug,
+            "title": self.title,
+            "difficulty": self.difficulty,
+            "payer_profile": self.payer_profile,
+            "skills": list(self.skills),
+            "teaching_point": self.teaching_point,
+            "facts": {
+                "provider": self.provider,
+                "care": self.care,
+                "abn_signed": self.abn_signed,
+                "em_separately_identifiable": self.em_separately_identifiable,
+            },
+            "note": self.note,
+            "status": self.status,
+            "services": [s.to_json() for s in self.services.all()],
+        }
+        if self.key_override:
+            data["key_override"] = {"reason": self.key_override_reason, "lines": self.key_override}
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> tuple["Case", list["DocumentedService"]]:
+        """Unsaved instances from one case of the case-bank format, already validated."""
+        facts = {**FACT_DEFAULTS, **data.get("facts", {})}
+        case = cls(
+            slug=data["slug"],
+            title=data["title"].strip(),
+            note=data["note"],
+            difficulty=data["difficulty"],
+            payer_profile=data["payer_profile"],
+            skills=list(data["skills"]),
+            teaching_point=data["teaching_point"].strip(),
+            status=data.get("status", cls.Status.PUBLISHED),
+            key_override=data["key_override"]["lines"] if "key_override" in data else None,
+            key_override_reason=data["key_override"]["reason"] if "key_override" in data else "",
+            **facts,
+        )
+        services = [
+            DocumentedService.from_json(s, position=position)
+            for position, s in enumerate(data["services"])
+        ]
+        return case, services
+
     @staticmethod
     def new_seed() -> int:
         return random.SystemRandom().randrange(1, 2**31)
@@ -186,11 +241,9 @@ class Case(models.Model):
         earlier attempts keep the case (and so the key) they were graded against. The case row
         is locked and read afresh, so two requests at once agree on one version.
         """
-        from .exchange import export_case
-
         with transaction.atomic():
             case = Case.objects.select_for_update().get(pk=self.pk)
-            content = export_case(case)
+            content = case.to_json()
             revision = case.revisions.filter(version=case.version).first()
             if revision is None:
                 revision = case.revisions.create(version=case.version, content=content)
@@ -269,6 +322,44 @@ class DocumentedService(models.Model):
             return f"{self.minutes_low} min"
         return f"{self.minutes_low}-{self.minutes_high} min"
 
+    def to_json(self) -> dict:
+        if self.minutes_low is None:
+            minutes = None
+        elif self.minutes_low == self.minutes_high:
+            minutes = self.minutes_low
+        else:
+            minutes = [self.minutes_low, self.minutes_high]
+        return {
+            "key": self.key,
+            "technique": self.technique,
+            "regions": list(self.regions),
+            "minutes": minutes,
+            "attended": self.attended,
+            "patient_active": self.patient_active,
+            "time_block": self.time_block,
+            "code": self.code or None,
+            "remarks": self.remarks,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict, *, position: int) -> "DocumentedService":
+        low, high = (
+            minute_range(data["minutes"]) if data.get("minutes") is not None else (None, None)
+        )
+        return cls(
+            position=position,
+            key=data["key"],
+            technique=data["technique"],
+            regions=list(data.get("regions", [])),
+            minutes_low=low,
+            minutes_high=high,
+            attended=data.get("attended", True),
+            patient_active=data.get("patient_active", False),
+            time_block=data.get("time_block", 1),
+            code=data.get("code") or "",
+            remarks=data.get("remarks", ""),
+        )
+
     def to_engine(self, minutes: int | None) -> EngineService:
         return EngineService(
             technique=self.technique,
@@ -280,6 +371,20 @@ class DocumentedService(models.Model):
             code=self.code or None,
             remarks=self.remarks,
         )
+
+
+def minute_range(minutes: object) -> tuple[int, int] | None:
+    """(low, high) from a case file's minutes (a number or [low, high]), or None if invalid."""
+
+    def ok(value: object) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_MINUTES
+
+    if ok(minutes):
+        return minutes, minutes
+    if isinstance(minutes, list) and len(minutes) == 2 and all(map(ok, minutes)):
+        low, high = minutes
+        return (low, high) if low <= high else None
+    return None
 
 
 class CaseSet(models.Model):
@@ -345,7 +450,5 @@ class CaseRevision(models.Model):
     def variant(
         self, seed: int, catalog: Catalog | None = None, profile: PayerProfile | None = None
     ) -> CaseVariant:
-        from .exchange import build_case
-
-        case, services = build_case(self.content)
+        case, services = Case.from_json(self.content)
         return case.variant(seed, catalog, services=services, profile=profile)

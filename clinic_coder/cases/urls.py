@@ -3,6 +3,8 @@ from django.urls import path
 from . import views
 
 # Fixed paths come before "<slug>/", and forms.RESERVED_SLUGS keeps cases off them.
+app_name = "cases"
+
 urlpatterns = [
     path("", views.case_list, name="case_list"),
     path("new/", views.create_case, name="create_case"),

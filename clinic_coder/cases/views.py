@@ -206,7 +206,7 @@ def duplicate_case(request: HttpRequest, slug: str) -> HttpResponse:
     case = get_object_or_404(Case, slug=slug)
     copy = _duplicate(case, user=request.user)
     messages.success(request, f"Made a draft copy, “{copy.title}”. Rename it and edit away.")
-    return redirect("edit_case", copy.slug)
+    return redirect("cases:edit_case", copy.slug)
 
 
 @transaction.atomic
@@ -291,7 +291,7 @@ def import_cases(request: HttpRequest) -> HttpResponse:
                 f"Imported the file: {len(result.created)} new case(s), "
                 f"{len(result.updated)} updated, {len(result.case_sets)} case set(s).",
             )
-            return redirect("case_list")
+            return redirect("cases:case_list")
     return render(request, "cases/import.html", {"form": form, "errors": errors})
 
 
@@ -316,5 +316,5 @@ def _edit_case_set(request: HttpRequest, case_set: CaseSet) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         case_set = form.save()
         messages.success(request, f"Saved {case_set.title}: {case_set.items.count()} cases.")
-        return redirect("case_set_list")
+        return redirect("cases:case_set_list")
     return render(request, "cases/case_set_form.html", {"form": form, "case_set": case_set})

@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "catalog"
+
 urlpatterns = [
     path("codes/", views.code_catalog, name="code_catalog"),
 ]

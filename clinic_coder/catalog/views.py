@@ -16,6 +16,6 @@ def code_catalog(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         code = form.save()
         messages.success(request, f"{code.code} added: cases may now use it as a clinic code.")
-        return redirect("code_catalog")
+        return redirect("catalog:code_catalog")
     codes = ProcedureCode.objects.order_by("-clinic_internal", "code")
     return render(request, "catalog/code_catalog.html", {"codes": codes, "form": form})

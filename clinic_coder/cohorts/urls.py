@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "cohorts"
+
 urlpatterns = [
     path("teach/", views.instructor_home, name="instructor_home"),
     path("join/", views.join_cohort, name="join_cohort"),

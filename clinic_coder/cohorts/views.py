@@ -61,7 +61,7 @@ def create_cohort(request: HttpRequest) -> HttpResponse:
             cohort = form.save()
             cohort.instructors.add(request.user)
         messages.success(request, f"Created {cohort}. Add students, then assign case sets.")
-        return redirect("cohort_detail", cohort.pk)
+        return redirect("cohorts:cohort_detail", cohort.pk)
     return render(request, "cohorts/cohort_form.html", {"form": form})
 
 
@@ -72,7 +72,7 @@ def edit_cohort(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         form.save()
         messages.success(request, f"Saved {cohort}.")
-        return redirect("cohort_detail", cohort.pk)
+        return redirect("cohorts:cohort_detail", cohort.pk)
     return render(request, "cohorts/cohort_form.html", {"form": form, "cohort": cohort})
 
 
@@ -103,7 +103,7 @@ def regenerate_invite_code(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         return render(request, "cohorts/cohort_detail.html#invite", {"cohort": cohort, "fresh": 1})
     messages.success(request, f"New invite code {cohort.invite_code}; the old one no longer works.")
-    return redirect("cohort_detail", cohort.pk)
+    return redirect("cohorts:cohort_detail", cohort.pk)
 
 
 @role_required(Role.INSTRUCTOR)
@@ -114,7 +114,7 @@ def add_supervisor(request: HttpRequest, pk: int) -> HttpResponse:
         supervisor = form.cleaned_data["username"]
         cohort.supervisors.add(supervisor)
         messages.success(request, f"{supervisor} now supervises {cohort}.")
-        return redirect("cohort_detail", cohort.pk)
+        return redirect("cohorts:cohort_detail", cohort.pk)
     return render(request, "cohorts/add_supervisor.html", {"form": form, "cohort": cohort})
 
 
@@ -125,7 +125,7 @@ def remove_supervisor(request: HttpRequest, pk: int, user_pk: int) -> HttpRespon
     supervisor = get_object_or_404(cohort.supervisors, pk=user_pk)
     cohort.supervisors.remove(supervisor)
     messages.success(request, f"{supervisor} no longer supervises {cohort}.")
-    return redirect("cohort_detail", cohort.pk)
+    return redirect("cohorts:cohort_detail", cohort.pk)
 
 
 # --- Students --------------------------------------------------------------------------------
@@ -146,7 +146,7 @@ def add_student(request: HttpRequest, pk: int) -> HttpResponse:
             enrollment.active = True
             enrollment.save(update_fields=["active"])
         messages.success(request, _enrolled_message(student, cohort, creating))
-        return redirect("cohort_detail", cohort.pk)
+        return redirect("cohorts:cohort_detail", cohort.pk)
     context = {"cohort": cohort, "existing_form": existing_form, "new_form": new_form}
     return render(request, "cohorts/add_student.html", context)
 
@@ -176,7 +176,7 @@ def set_student_active(
         context = _cohort_context(cohort) | {"announce": f"{done} {enrollment.student}."}
         return render(request, "cohorts/cohort_detail.html#roster", context)
     messages.success(request, f"{done} {enrollment.student}. Their work so far is kept.")
-    return redirect("cohort_detail", cohort.pk)
+    return redirect("cohorts:cohort_detail", cohort.pk)
 
 
 @role_required(Role.STUDENT)
@@ -191,7 +191,7 @@ def join_cohort(request: HttpRequest) -> HttpResponse:
             messages.info(request, f"You are already in {cohort}.")
         else:
             messages.warning(request, f"Your place in {cohort} is inactive; ask your instructor.")
-        return redirect("student_home")
+        return redirect("practice:student_home")
     return render(request, "cohorts/join.html", {"form": form})
 
 
@@ -213,7 +213,7 @@ def import_roster(request: HttpRequest, pk: int) -> HttpResponse:
             "filename": request.FILES["file"].name,
             "rows": roster.rows_to_session(form.cleaned_data["file"]),
         }
-        return redirect("preview_roster_import", cohort.pk)
+        return redirect("cohorts:preview_roster_import", cohort.pk)
     return render(request, "cohorts/import_roster.html", {"form": form, "cohort": cohort})
 
 
@@ -223,7 +223,7 @@ def preview_roster_import(request: HttpRequest, pk: int) -> HttpResponse:
     pending = request.session.get(_pending_key(cohort))
     if pending is None:
         messages.info(request, "There is no roster waiting to be imported; upload one.")
-        return redirect("import_roster", cohort.pk)
+        return redirect("cohorts:import_roster", cohort.pk)
     planned = roster.plan_import(cohort, roster.rows_from_session(pending["rows"]))
     counts = {o: sum(1 for p in planned if p.outcome == o) for o in roster.Outcome}
     context = {"cohort": cohort, "pending": pending, "planned": planned, "counts": counts}
@@ -237,7 +237,7 @@ def apply_roster_import(request: HttpRequest, pk: int) -> HttpResponse:
     pending = request.session.get(_pending_key(cohort))
     if pending is None or request.POST.get("import_id") != pending["id"]:
         messages.error(request, "This preview is out of date or already imported; nothing changed.")
-        return redirect("import_roster", cohort.pk)
+        return redirect("cohorts:import_roster", cohort.pk)
     result = roster.apply_import(cohort=cohort, rows=roster.rows_from_session(pending["rows"]))
     del request.session[_pending_key(cohort)]
     context = {"cohort": cohort, "result": result, "filename": pending["filename"]}
@@ -250,7 +250,7 @@ def cancel_roster_import(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort(request, pk)
     request.session.pop(_pending_key(cohort), None)
     messages.info(request, "Import cancelled; nothing changed.")
-    return redirect("cohort_detail", cohort.pk)
+    return redirect("cohorts:cohort_detail", cohort.pk)
 
 
 # --- Assignments -----------------------------------------------------------------------------
@@ -264,7 +264,7 @@ def create_assignment(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         form.save()
         messages.success(request, f"Assigned {assignment.case_set} to {cohort}.")
-        return redirect("assignment_detail", assignment.pk)
+        return redirect("cohorts:assignment_detail", assignment.pk)
     return render(request, "cohorts/assignment_form.html", {"form": form, "cohort": cohort})
 
 
@@ -276,7 +276,7 @@ def edit_assignment(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         form.save()
         messages.success(request, f"Saved {assignment.case_set} for {cohort}.")
-        return redirect("assignment_detail", assignment.pk)
+        return redirect("cohorts:assignment_detail", assignment.pk)
     context = {"form": form, "cohort": cohort, "assignment": assignment}
     return render(request, "cohorts/assignment_form.html", context)
 
@@ -324,7 +324,7 @@ def extend_due_date(request: HttpRequest, pk: int) -> HttpResponse:
                 | ({"reason": form.cleaned_data["reason"]} if form.cleaned_data["reason"] else {}),
             )
     messages.success(request, f"Extended the due date for {len(students)} student(s).")
-    return redirect("assignment_detail", assignment.pk)
+    return redirect("cohorts:assignment_detail", assignment.pk)
 
 
 @role_required(Role.INSTRUCTOR)
@@ -344,6 +344,6 @@ def edit_override(request: HttpRequest, pk: int, student_pk: int) -> HttpRespons
         else:
             form.save()
             messages.success(request, f"Saved the override for {student}.")
-        return redirect(reverse("assignment_detail", args=[assignment.pk]) + "#students")
+        return redirect(reverse("cohorts:assignment_detail", args=[assignment.pk]) + "#students")
     context = {"assignment": assignment, "student": student, "form": form, "override": override}
     return render(request, "cohorts/override_form.html", context)

@@ -134,7 +134,7 @@ class Attempt(models.Model):
         return f"{self.student} on {self.case}: {self.score}"
 
     def get_absolute_url(self) -> str:
-        return reverse("attempt_feedback", args=[self.pk])
+        return reverse("practice:attempt_feedback", args=[self.pk])
 
     def record_findings(self, findings: Iterable[EngineFinding], *, replace: bool = False) -> None:
         """Store the grader's findings for this attempt, dated with the attempt itself."""

@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "practice"
+
 urlpatterns = [
     path("", views.student_home, name="student_home"),
     path("weak-spots/", views.practise_weak_spots, name="practise_weak_spots"),

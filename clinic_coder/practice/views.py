@@ -105,8 +105,8 @@ def practise_weak_spots(request: HttpRequest) -> HttpResponse:
     case = cases.order_by("?").first()
     if case is None:
         messages.info(request, "There are no published cases to practise yet.")
-        return redirect("student_home")
-    return redirect("play_case", slug=case.slug)
+        return redirect("practice:student_home")
+    return redirect("practice:play_case", slug=case.slug)
 
 
 @student_only
@@ -200,7 +200,7 @@ def _player_urls(case: Case, assignment: Assignment | None) -> dict[str, str]:
     args = [assignment.pk, case.slug] if assignment else [case.slug]
     prefix = "assignment_" if assignment else ""
     return {
-        name: reverse(f"{prefix}{name}", args=args)
+        name: reverse(f"practice:{prefix}{name}", args=args)
         for name in ("play_case", "edit_answer", "submit_case")
     }
 
@@ -281,7 +281,7 @@ def try_new_variant(request: HttpRequest, slug: str) -> HttpResponse:
         return refusal
     new_variant(draft=open_draft(student=request.user, case=case))
     messages.info(request, "A new variant: the minutes have changed, so work the units again.")
-    return redirect("play_case", slug=case.slug)
+    return redirect("practice:play_case", slug=case.slug)
 
 
 @student_only
@@ -356,7 +356,7 @@ def unit_trainer(request: HttpRequest) -> HttpResponse:
         drill = trainer.Drill.from_token(request.POST.get("drill", ""))
         if drill is None:
             messages.error(request, "That drill could not be read; here is a new one.")
-            return redirect("unit_trainer")
+            return redirect("practice:unit_trainer")
         form = TrainerForm(request.POST, codes=list(drill.minutes))
         if form.is_valid():
             outcome = trainer.check(drill, form.cleaned_data)

@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "progress"
+
 urlpatterns = [
     path("progress/", views.my_progress, name="my_progress"),
     path("overview/", views.supervisor_dashboard, name="supervisor_dashboard"),

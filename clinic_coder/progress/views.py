@@ -108,7 +108,7 @@ def sign_off(request: HttpRequest, student_id: int) -> HttpResponse:
         messages.success(request, f"Signed off: {form.skill_label()}.")
     else:
         messages.error(request, "Choose a skill area to sign off: " + form.errors.as_text())
-    return redirect("student_record", student_id=student.pk)
+    return redirect("progress:student_record", student_id=student.pk)
 
 
 @role_required(Role.SUPERVISOR)

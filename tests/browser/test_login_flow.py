@@ -2,7 +2,7 @@
 
 import pytest
 
-from clinic_coder.accounts.demo import DEMO_PASSWORD, create_demo_accounts
+from clinic_coder.demo.accounts import DEMO_PASSWORD, create_demo_accounts
 from tests.factories import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -18,7 +18,7 @@ def positions(form_cases, **chosen: int) -> dict:
     }
 
 
-@pytest.mark.parametrize("url", ["case_set_list", "create_case_set"])
+@pytest.mark.parametrize("url", ["cases:case_set_list", "cases:create_case_set"])
 @pytest.mark.parametrize(("persona", "status"), [("alice", 403), ("sofia", 403), ("ines", 200),
                                                    ("admin", 200)])  # fmt: skip
 def test_it_lets_only_instructors_and_admins_in(client, people, cases, url, persona, status):
@@ -27,13 +27,15 @@ def test_it_lets_only_instructors_and_admins_in(client, people, cases, url, pers
 
 
 def test_it_sends_anonymous_visitors_to_login(client, cases):
-    assert client.get(reverse("case_set_list")).status_code == 302
+    assert client.get(reverse("cases:case_set_list")).status_code == 302
 
 
 def test_it_creates_a_set_with_cases_in_the_chosen_order(client, people, cases):
     client.force_login(people.ines)
     data = {"title": "Warm-up", "slug": "warm-up", "description": "Two to start."}
-    response = client.post(reverse("create_case_set"), data | positions(cases, a_case=2, b_case=1))
+    response = client.post(
+        reverse("cases:create_case_set"), data | positions(cases, a_case=2, b_case=1)
+    )
     assert response.status_code == 302
     case_set = CaseSet.objects.get(slug="warm-up")
     assert [c.slug for c in case_set.ordered_cases()] == ["b-case", "a-case"]
@@ -44,7 +46,7 @@ def test_it_edits_the_order_and_drops_a_case(client, people, cases):
     make_case_set(slug="warm-up", cases=cases)
     client.force_login(people.ines)
     data = {"title": "Warm-up", "slug": "warm-up", "description": ""}
-    client.post(reverse("edit_case_set", args=["warm-up"]), data | positions(cases, a_case=1))
+    client.post(reverse("cases:edit_case_set", args=["warm-up"]), data | positions(cases, a_case=1))
     assert [c.slug for c in CaseSet.objects.get().ordered_cases()] == ["a-case"]
 
 
@@ -58,7 +60,7 @@ def test_it_edits_the_order_and_drops_a_case(client, people, cases):
 )
 def test_it_explains_a_bad_set_and_saves_nothing(client, people, cases, data, message):
     client.force_login(people.ines)
-    response = client.post(reverse("create_case_set"), data | positions(cases))
+    response = client.post(reverse("cases:create_case_set"), data | positions(cases))
     assert response.status_code == 200
     assert message in response.text
     assert not CaseSet.objects.exists()
@@ -67,7 +69,7 @@ def test_it_explains_a_bad_set_and_saves_nothing(client, people, cases, data, me
 def test_it_refuses_a_position_that_is_not_a_number(client, people, cases):
     client.force_login(people.ines)
     data = {"title": "X", "slug": "x", f"position_{cases[0].pk}": "first"}
-    response = client.post(reverse("create_case_set"), data)
+    response = client.post(reverse("cases:create_case_set"), data)
     assert "Enter a whole number" in response.text
     assert not CaseSet.objects.exists()
 
@@ -75,6 +77,6 @@ def test_it_refuses_a_position_that_is_not_a_number(client, people, cases):
 def test_it_refuses_students_changing_a_set(client, people, cases):
     make_case_set(slug="warm-up", cases=cases)
     client.force_login(people.alice)
-    response = client.post(reverse("edit_case_set", args=["warm-up"]), {"title": "Mine"})
+    response = client.post(reverse("cases:edit_case_set", args=["warm-up"]), {"title": "Mine"})
     assert response.status_code == 403
     assert CaseSet.objects.get().title == "Basics"

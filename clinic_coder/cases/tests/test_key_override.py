@@ -60,7 +60,7 @@ def test_it_saves_an_override_typed_in_the_editor(client, people):
     load_codes()
     client.force_login(people.ines)
     data = form_data(key_override_text="97140 1 gp\n", key_override_reason="Contract terms.")
-    response = client.post(reverse("create_case"), data)
+    response = client.post(reverse("cases:create_case"), data)
     assert response.status_code == 302
     case = Case.objects.get()
     assert case.key_override == [{"code": "97140", "units": 1, "modifiers": ["GP"]}]
@@ -79,7 +79,7 @@ def test_it_explains_a_bad_override_in_the_editor(client, people, text, reason, 
     load_codes()
     client.force_login(people.ines)
     data = form_data(key_override_text=text, key_override_reason=reason)
-    response = client.post(reverse("create_case"), data)
+    response = client.post(reverse("cases:create_case"), data)
     assert message in response.text
     assert not Case.objects.exists()
 
@@ -92,7 +92,7 @@ def test_it_makes_a_new_version_when_a_case_with_attempts_is_edited(client, peop
 
     load_codes()
     client.force_login(people.ines)
-    client.post(reverse("create_case"), form_data())
+    client.post(reverse("cases:create_case"), form_data())
     case = Case.objects.get()
     draft = open_draft(student=people.alice, case=case)
     submit_answer(draft=draft, token=draft.token, lines=[ClaimLine("97140")], now=timezone.now())
@@ -103,7 +103,7 @@ def test_it_makes_a_new_version_when_a_case_with_attempts_is_edited(client, peop
         "services-0-case": str(case.pk),
     }
     edit = form_data(title="Renamed", **existing_row)
-    assert client.post(reverse("edit_case", args=[case.slug]), edit).status_code == 302
+    assert client.post(reverse("cases:edit_case", args=[case.slug]), edit).status_code == 302
     case.refresh_from_db()
     assert case.version == 2
     assert case.attempts.get().revision.version == 1
@@ -127,6 +127,6 @@ def test_it_explains_superscript_units_in_an_override(client, people):
     load_codes()
     client.force_login(people.ines)
     data = form_data(key_override_text="97140 ²", key_override_reason="x")
-    response = client.post(reverse("create_case"), data)
+    response = client.post(reverse("cases:create_case"), data)
     assert response.status_code == 200
     assert "write the code, then the units" in response.text

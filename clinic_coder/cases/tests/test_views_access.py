@@ -6,20 +6,20 @@ from django.urls import reverse
 from .test_views_support import load_codes, make_case
 
 GET_PAGES = [
-    ("case_list", False),
-    ("create_case", False),
-    ("export_cases", False),
-    ("import_cases", False),
-    ("case_detail", True),
-    ("edit_case", True),
-    ("student_preview", True),
+    ("cases:case_list", False),
+    ("cases:create_case", False),
+    ("cases:export_cases", False),
+    ("cases:import_cases", False),
+    ("cases:case_detail", True),
+    ("cases:edit_case", True),
+    ("cases:student_preview", True),
 ]
 POST_ACTIONS = [
-    ("preview_case", False),
-    ("add_service_row", False),
-    ("duplicate_case", True),
-    ("publish_case", True),
-    ("unpublish_case", True),
+    ("cases:preview_case", False),
+    ("cases:add_service_row", False),
+    ("cases:duplicate_case", True),
+    ("cases:publish_case", True),
+    ("cases:unpublish_case", True),
 ]
 ALL_VIEWS = GET_PAGES + POST_ACTIONS
 
@@ -45,7 +45,7 @@ def case(db):
 def test_it_sends_anonymous_visitors_to_login(client, case, name, needs_case):
     response = request(client, name, needs_case)
     assert response.status_code == 302
-    assert response.url.startswith(reverse("login") + "?next=")
+    assert response.url.startswith(reverse("accounts:login") + "?next=")
 
 
 @pytest.mark.parametrize("persona", ["alice", "bob", "sofia"])
@@ -78,10 +78,17 @@ def test_it_lets_instructors_and_admins_post_every_action(
 
 
 @pytest.mark.parametrize(
-    "name", ["preview_case", "add_service_row", "duplicate_case", "publish_case", "unpublish_case"]
+    "name",
+    [
+        "cases:preview_case",
+        "cases:add_service_row",
+        "cases:duplicate_case",
+        "cases:publish_case",
+        "cases:unpublish_case",
+    ],
 )
 def test_it_refuses_to_change_anything_on_get(client, people, case, name):
     client.force_login(people.ines)
-    needs_case = name in ("duplicate_case", "publish_case", "unpublish_case")
+    needs_case = name in ("cases:duplicate_case", "cases:publish_case", "cases:unpublish_case")
     response = client.get(url_of(name, needs_case))
     assert response.status_code == 405

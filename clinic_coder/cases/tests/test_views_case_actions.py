@@ -20,10 +20,10 @@ def case(db):
 
 def test_it_duplicates_a_case_as_a_draft_with_its_services(client, people, case):
     client.force_login(people.ines)
-    response = client.post(reverse("duplicate_case", args=[case.slug]))
+    response = client.post(reverse("cases:duplicate_case", args=[case.slug]))
     copy = Case.objects.get(slug="tight-trapezius-copy")
     assert response.status_code == 302
-    assert response.url == reverse("edit_case", args=[copy.slug])
+    assert response.url == reverse("cases:edit_case", args=[copy.slug])
     assert copy.title == "Copy of Tight trapezius"
     assert copy.status == "draft"
     assert copy.created_by == people.ines
@@ -37,7 +37,7 @@ def test_it_duplicates_a_case_as_a_draft_with_its_services(client, people, case)
 
 def test_it_numbers_further_copies(client, people, case):
     client.force_login(people.ines)
-    url = reverse("duplicate_case", args=[case.slug])
+    url = reverse("cases:duplicate_case", args=[case.slug])
     client.post(url)
     client.post(url)
     client.post(url)
@@ -51,11 +51,11 @@ def test_it_numbers_further_copies(client, people, case):
 
 def test_it_unpublishes_and_publishes_a_case(client, people, case):
     client.force_login(people.ines)
-    response = client.post(reverse("unpublish_case", args=[case.slug]), follow=True)
+    response = client.post(reverse("cases:unpublish_case", args=[case.slug]), follow=True)
     case.refresh_from_db()
     assert case.status == "draft"
     assert "is a draft again" in response.text
-    response = client.post(reverse("publish_case", args=[case.slug]), follow=True)
+    response = client.post(reverse("cases:publish_case", args=[case.slug]), follow=True)
     case.refresh_from_db()
     assert case.status == "published"
     assert "Published" in response.text
@@ -65,7 +65,7 @@ def test_it_refuses_to_publish_a_case_the_engine_cannot_code(client, people, cas
     Case.objects.update(status="draft")
     case.services.filter(key="mt").update(technique="spinal_cmt", regions=["head"])
     client.force_login(people.ines)
-    response = client.post(reverse("publish_case", args=[case.slug]), follow=True)
+    response = client.post(reverse("cases:publish_case", args=[case.slug]), follow=True)
     case.refresh_from_db()
     assert case.status == "draft"
     assert "cannot be published yet" in response.text
@@ -76,14 +76,16 @@ def test_it_refuses_to_publish_a_case_without_services(client, people, case):
     Case.objects.update(status="draft")
     case.services.all().delete()
     client.force_login(people.ines)
-    response = client.post(reverse("publish_case", args=[case.slug]), follow=True)
+    response = client.post(reverse("cases:publish_case", args=[case.slug]), follow=True)
     case.refresh_from_db()
     assert case.status == "draft"
     assert "It has no documented services." in response.text
 
 
 @pytest.mark.parametrize("persona", ["alice", "sofia"])
-@pytest.mark.parametrize("name", ["duplicate_case", "publish_case", "unpublish_case"])
+@pytest.mark.parametrize(
+    "name", ["cases:duplicate_case", "cases:publish_case", "cases:unpublish_case"]
+)
 def test_it_changes_nothing_for_students_and_supervisors(client, people, case, persona, name):
     Case.objects.update(status="draft")
     client.force_login(getattr(people, persona))

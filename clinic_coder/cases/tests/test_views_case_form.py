@@ -26,7 +26,7 @@ def codes(db):
 
 def test_it_shows_an_empty_form_with_one_service_row(client, people):
     client.force_login(people.ines)
-    response = client.get(reverse("create_case"))
+    response = client.get(reverse("cases:create_case"))
     assert "<title>New case" in response.text
     assert response.text.count('class="service-row') == 1
     assert "Add another service" in response.text
@@ -35,10 +35,10 @@ def test_it_shows_an_empty_form_with_one_service_row(client, people):
 
 def test_it_creates_a_draft_case_with_its_services(client, people):
     client.force_login(people.ines)
-    response = client.post(reverse("create_case"), form_data(**SECOND_ROW))
+    response = client.post(reverse("cases:create_case"), form_data(**SECOND_ROW))
     case = Case.objects.get(slug="tight-trapezius")
     assert response.status_code == 302
-    assert response.url == reverse("case_detail", args=[case.slug])
+    assert response.url == reverse("cases:case_detail", args=[case.slug])
     assert case.status == "draft"
     assert case.created_by == people.ines
     assert case.skills == ["code-choice-manual-therapy"]
@@ -70,7 +70,7 @@ def test_it_edits_a_case_and_removes_a_service(client, people):
             "services-1-DELETE": "on",
         },
     )
-    response = client.post(reverse("edit_case", args=[case.slug]), data)
+    response = client.post(reverse("cases:edit_case", args=[case.slug]), data)
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.title == "Tighter trapezius"
@@ -101,7 +101,7 @@ def test_it_edits_a_case_and_removes_a_service(client, people):
 )
 def test_it_explains_bad_input_and_saves_nothing(client, people, overrides, message):
     client.force_login(people.ines)
-    response = client.post(reverse("create_case"), form_data(**overrides))
+    response = client.post(reverse("cases:create_case"), form_data(**overrides))
     assert response.status_code == 200
     assert message in response.text
     assert "Some fields need attention" in response.text
@@ -112,7 +112,7 @@ def test_it_explains_bad_input_and_saves_nothing(client, people, overrides, mess
 def test_it_refuses_a_slug_another_case_has(client, people):
     make_case(slug="tight-trapezius", title="The first one")
     client.force_login(people.ines)
-    response = client.post(reverse("create_case"), form_data())
+    response = client.post(reverse("cases:create_case"), form_data())
     assert "Case with this Slug already exists" in response.text
     assert Case.objects.get().title == "The first one"
 
@@ -125,7 +125,7 @@ def test_it_leaves_an_edited_case_alone_when_the_form_is_bad(client, people):
         note="No placeholder here.",
         **{"services-INITIAL_FORMS": "1", "services-0-id": str(case.services.get().pk)},
     )
-    response = client.post(reverse("edit_case", args=[case.slug]), data)
+    response = client.post(reverse("cases:edit_case", args=[case.slug]), data)
     assert response.status_code == 200
     case.refresh_from_db()
     assert case.title == "Tight trapezius"
@@ -134,7 +134,9 @@ def test_it_leaves_an_edited_case_alone_when_the_form_is_bad(client, people):
 
 def test_it_adds_a_service_row_without_javascript(client, people):
     client.force_login(people.ines)
-    response = client.post(reverse("create_case"), form_data(add_service="Add another service"))
+    response = client.post(
+        reverse("cases:create_case"), form_data(add_service="Add another service")
+    )
     assert response.status_code == 200
     assert response.text.count('class="service-row') == 2
     assert 'name="services-TOTAL_FORMS" value="2"' in response.text
@@ -147,10 +149,12 @@ def test_it_adds_a_service_row_without_javascript(client, people):
 def test_it_survives_a_forged_row_count_without_javascript(client, people, total):
     client.force_login(people.ines)
     data = form_data(add_service="1", **{"services-TOTAL_FORMS": total})
-    response = client.post(reverse("create_case"), data)
+    response = client.post(reverse("cases:create_case"), data)
     assert response.status_code == 200
     assert not Case.objects.exists()
-    response = client.post(reverse("create_case"), form_data(**{"services-TOTAL_FORMS": total}))
+    response = client.post(
+        reverse("cases:create_case"), form_data(**{"services-TOTAL_FORMS": total})
+    )
     assert response.status_code == 200
     assert "Some fields need attention" in response.text
 
@@ -158,7 +162,9 @@ def test_it_survives_a_forged_row_count_without_javascript(client, people, total
 def test_it_sends_htmx_one_new_row_and_the_new_row_count(client, people):
     client.force_login(people.ines)
     response = client.post(
-        reverse("add_service_row"), {"services-TOTAL_FORMS": "2"}, headers={"HX-Request": "true"}
+        reverse("cases:add_service_row"),
+        {"services-TOTAL_FORMS": "2"},
+        headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
     assert response.text.count('class="service-row') == 1
@@ -171,13 +177,15 @@ def test_it_sends_htmx_one_new_row_and_the_new_row_count(client, people):
 @pytest.mark.parametrize("total", ["", "many", "-1", "100"])
 def test_it_refuses_a_forged_row_count(client, people, total):
     client.force_login(people.ines)
-    response = client.post(reverse("add_service_row"), {"services-TOTAL_FORMS": total})
+    response = client.post(reverse("cases:add_service_row"), {"services-TOTAL_FORMS": total})
     assert response.status_code == 400
 
 
 def test_it_previews_the_key_without_javascript_and_saves_nothing(client, people):
     client.force_login(people.ines)
-    response = client.post(reverse("create_case"), form_data(preview="1", seed="1", **SECOND_ROW))
+    response = client.post(
+        reverse("cases:create_case"), form_data(preview="1", seed="1", **SECOND_ROW)
+    )
     assert response.status_code == 200
     assert "Variant seed 1, not saved yet." in response.text
     assert '<th scope="row">97140</th>' in response.text
@@ -188,7 +196,9 @@ def test_it_previews_the_key_without_javascript_and_saves_nothing(client, people
 
 def test_it_sends_htmx_the_preview_fragment(client, people):
     client.force_login(people.ines)
-    response = client.post(reverse("preview_case"), form_data(), headers={"HX-Request": "true"})
+    response = client.post(
+        reverse("cases:preview_case"), form_data(), headers={"HX-Request": "true"}
+    )
     assert response.status_code == 200
     assert '<th scope="row">97140</th>' in response.text
     assert "<html" not in response.text
@@ -207,7 +217,7 @@ def test_it_previews_an_edited_case_as_posted(client, people):
             "services-0-minutes_high": "40",
         }
     )
-    url = reverse("preview_case") + f"?case={case.slug}"
+    url = reverse("cases:preview_case") + f"?case={case.slug}"
     response = client.post(url, data, headers={"HX-Request": "true"})
     assert "Minutes drawn: <strong>mt</strong> 40 min." in response.text
     assert case.services.get().minutes_high == 14
@@ -216,12 +226,12 @@ def test_it_previews_an_edited_case_as_posted(client, people):
 def test_it_says_in_the_preview_why_there_is_no_key(client, people):
     client.force_login(people.ines)
     data = form_data(**{"services-0-minutes_low": "x", "payer_profile": "nobody"})
-    response = client.post(reverse("preview_case"), data, headers={"HX-Request": "true"})
+    response = client.post(reverse("cases:preview_case"), data, headers={"HX-Request": "true"})
     assert "The key cannot be derived yet" in response.text
     assert "Payer profile: Select a valid choice" in response.text
     assert "Service 1, Minutes from: Enter a whole number." in response.text
     data = form_data(
         **{"services-0-technique": "spinal_cmt", "services-0-regions": ["upper_extremity"]}
     )
-    response = client.post(reverse("preview_case"), data, headers={"HX-Request": "true"})
+    response = client.post(reverse("cases:preview_case"), data, headers={"HX-Request": "true"})
     assert "spinal CMT needs at least one spinal region" in response.text

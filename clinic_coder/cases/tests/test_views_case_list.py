@@ -30,7 +30,7 @@ def listed(response) -> list[str]:
 
 def test_it_lists_every_case_with_status_difficulty_and_payer(client, people, cases):
     client.force_login(people.ines)
-    response = client.get(reverse("case_list"))
+    response = client.get(reverse("cases:case_list"))
     assert sorted(listed(response)) == ["heat-only", "tight-trapezius"]
     assert "Published" in response.text and "Draft" in response.text
     assert "Introductory" in response.text and "Core" in response.text
@@ -39,20 +39,22 @@ def test_it_lists_every_case_with_status_difficulty_and_payer(client, people, ca
 
 def test_it_searches_titles_and_note_text(client, people, cases):
     client.force_login(people.ines)
-    assert listed(client.get(reverse("case_list"), {"q": "HEAT"})) == ["heat-only"]
-    assert listed(client.get(reverse("case_list"), {"q": "upper trapezius"})) == ["tight-trapezius"]
+    assert listed(client.get(reverse("cases:case_list"), {"q": "HEAT"})) == ["heat-only"]
+    assert listed(client.get(reverse("cases:case_list"), {"q": "upper trapezius"})) == [
+        "tight-trapezius"
+    ]
 
 
 def test_it_filters_by_a_code_in_the_derived_key(client, people, cases):
     client.force_login(people.ines)
-    assert listed(client.get(reverse("case_list"), {"code": "97140"})) == ["tight-trapezius"]
-    assert listed(client.get(reverse("case_list"), {"code": " 97010 "})) == ["heat-only"]
-    assert listed(client.get(reverse("case_list"), {"code": "99999"})) == []
+    assert listed(client.get(reverse("cases:case_list"), {"code": "97140"})) == ["tight-trapezius"]
+    assert listed(client.get(reverse("cases:case_list"), {"code": " 97010 "})) == ["heat-only"]
+    assert listed(client.get(reverse("cases:case_list"), {"code": "99999"})) == []
 
 
 def test_it_filters_by_skill_difficulty_and_status(client, people, cases):
     client.force_login(people.ines)
-    url = reverse("case_list")
+    url = reverse("cases:case_list")
     assert listed(client.get(url, {"skill": "untimed-codes"})) == ["heat-only"]
     assert listed(client.get(url, {"difficulty": "core"})) == ["heat-only"]
     assert listed(client.get(url, {"status": "published"})) == ["tight-trapezius"]
@@ -61,7 +63,7 @@ def test_it_filters_by_skill_difficulty_and_status(client, people, cases):
 
 def test_it_explains_a_bad_filter_and_applies_the_others(client, people, cases):
     client.force_login(people.ines)
-    response = client.get(reverse("case_list"), {"skill": "juggling", "status": "draft"})
+    response = client.get(reverse("cases:case_list"), {"skill": "juggling", "status": "draft"})
     assert response.status_code == 200
     assert "Select a valid choice" in response.text
     assert listed(response) == ["heat-only"]
@@ -70,14 +72,14 @@ def test_it_explains_a_bad_filter_and_applies_the_others(client, people, cases):
 def test_it_skips_a_case_the_engine_cannot_code_when_filtering_by_code(client, people, cases):
     make_case(slug="broken", services=[{**HOT_PACK, "technique": "spinal_cmt", "key": "x"}])
     client.force_login(people.ines)
-    response = client.get(reverse("case_list"), {"code": "97010"})
+    response = client.get(reverse("cases:case_list"), {"code": "97010"})
     assert response.status_code == 200
     assert listed(response) == ["heat-only"]
 
 
 def test_it_sends_only_the_results_to_htmx(client, people, cases):
     client.force_login(people.ines)
-    response = client.get(reverse("case_list"), {"q": "heat"}, headers={"HX-Request": "true"})
+    response = client.get(reverse("cases:case_list"), {"q": "heat"}, headers={"HX-Request": "true"})
     assert "1 case found." in response.text
     assert "<html" not in response.text
     assert "Find cases" not in response.text

@@ -31,7 +31,7 @@ def upload(content: bytes, name: str = "bank.json") -> SimpleUploadedFile:
 
 def test_it_exports_every_case_as_a_download(client, people, bank):
     client.force_login(people.ines)
-    response = client.get(reverse("export_cases"))
+    response = client.get(reverse("cases:export_cases"))
     assert response["Content-Type"].startswith("application/json")
     assert response["Content-Disposition"] == 'attachment; filename="clinic-coder-cases.json"'
     data = json.loads(response.content)
@@ -41,7 +41,7 @@ def test_it_exports_every_case_as_a_download(client, people, bank):
 
 def test_it_exports_one_case_set_with_its_cases(client, people, bank):
     client.force_login(people.ines)
-    response = client.get(reverse("export_cases"), {"set": "starters"})
+    response = client.get(reverse("cases:export_cases"), {"set": "starters"})
     assert response["Content-Disposition"] == 'attachment; filename="starters.json"'
     data = json.loads(response.content)
     assert [c["slug"] for c in data["cases"]] == ["heat-only", "tight-trapezius"]
@@ -50,26 +50,26 @@ def test_it_exports_one_case_set_with_its_cases(client, people, bank):
 
 def test_it_says_not_found_for_an_unknown_set(client, people, bank):
     client.force_login(people.ines)
-    assert client.get(reverse("export_cases"), {"set": "nope"}).status_code == 404
+    assert client.get(reverse("cases:export_cases"), {"set": "nope"}).status_code == 404
 
 
 def test_it_round_trips_export_import_export(client, people, bank):
     client.force_login(people.ines)
-    exported = client.get(reverse("export_cases"), {"set": "starters"}).content
+    exported = client.get(reverse("cases:export_cases"), {"set": "starters"}).content
     Case.objects.all().delete()
     CaseSet.objects.all().delete()
-    response = client.post(reverse("import_cases"), {"file": upload(exported)}, follow=True)
+    response = client.post(reverse("cases:import_cases"), {"file": upload(exported)}, follow=True)
     assert "2 new case(s), 0 updated, 1 case set(s)" in response.text
-    assert client.get(reverse("export_cases"), {"set": "starters"}).content == exported
+    assert client.get(reverse("cases:export_cases"), {"set": "starters"}).content == exported
     assert Case.objects.get(slug="heat-only").created_by == people.ines
 
 
 def test_it_updates_cases_that_exist_by_slug(client, people, bank):
     client.force_login(people.ines)
-    data = json.loads(client.get(reverse("export_cases")).content)
+    data = json.loads(client.get(reverse("cases:export_cases")).content)
     data["cases"][0]["title"] = "Heat, renamed"
     response = client.post(
-        reverse("import_cases"), {"file": upload(json.dumps(data).encode())}, follow=True
+        reverse("cases:import_cases"), {"file": upload(json.dumps(data).encode())}, follow=True
     )
     assert "0 new case(s), 3 updated" in response.text
     assert Case.objects.get(slug="heat-only").title == "Heat, renamed"
@@ -77,13 +77,15 @@ def test_it_updates_cases_that_exist_by_slug(client, people, bank):
 
 def test_it_lists_every_error_by_case_line_and_field_and_saves_nothing(client, people, bank):
     client.force_login(people.ines)
-    data = json.loads(client.get(reverse("export_cases")).content)
+    data = json.loads(client.get(reverse("cases:export_cases")).content)
     data["cases"][0]["title"] = "Heat, renamed"
     data["cases"][1]["difficulty"] = "impossible"
     data["cases"][2]["services"][0]["minutes"] = [30, 10]
     data["cases"].append({"slug": "Bad Slug"})
     before = DocumentedService.objects.count()
-    response = client.post(reverse("import_cases"), {"file": upload(json.dumps(data).encode())})
+    response = client.post(
+        reverse("cases:import_cases"), {"file": upload(json.dumps(data).encode())}
+    )
     assert response.status_code == 200
     assert "Nothing was imported" in response.text
     assert "Case 2 (not-in-the-set), field &#x27;difficulty&#x27;" in response.text
@@ -107,7 +109,7 @@ def test_it_lists_every_error_by_case_line_and_field_and_saves_nothing(client, p
 )
 def test_it_explains_a_file_that_is_not_a_case_bank(client, people, bank, content, message):
     client.force_login(people.ines)
-    response = client.post(reverse("import_cases"), {"file": upload(content)})
+    response = client.post(reverse("cases:import_cases"), {"file": upload(content)})
     assert response.status_code == 200
     assert message in response.text
     assert Case.objects.count() == 3
@@ -116,12 +118,12 @@ def test_it_explains_a_file_that_is_not_a_case_bank(client, people, bank, conten
 def test_it_refuses_a_file_over_two_megabytes(client, people, bank):
     client.force_login(people.ines)
     big = b'{"padding": "' + b"x" * (2 * 1024 * 1024) + b'"}'
-    response = client.post(reverse("import_cases"), {"file": upload(big)})
+    response = client.post(reverse("cases:import_cases"), {"file": upload(big)})
     assert "the limit is 2 MB" in response.text
     assert Case.objects.count() == 3
 
 
 def test_it_asks_for_a_file_when_none_is_sent(client, people, bank):
     client.force_login(people.ines)
-    response = client.post(reverse("import_cases"), {})
+    response = client.post(reverse("cases:import_cases"), {})
     assert "This field is required." in response.text

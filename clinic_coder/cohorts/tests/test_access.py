@@ -7,24 +7,24 @@ from tests.factories import make_assignment, make_case_set
 
 # (url name, needs which objects, method, status for the cohort's instructor and admins)
 VIEWS = [
-    ("create_cohort", "", "get", 200),
-    ("cohort_detail", "cohort", "get", 200),
-    ("edit_cohort", "cohort", "get", 200),
-    ("regenerate_invite_code", "cohort", "post", 302),
-    ("add_supervisor", "cohort", "get", 200),
-    ("remove_supervisor", "cohort sofia", "post", 302),
-    ("add_student", "cohort", "get", 200),
-    ("deactivate_student", "cohort alice", "post", 302),
-    ("reactivate_student", "cohort alice", "post", 302),
-    ("import_roster", "cohort", "get", 200),
-    ("preview_roster_import", "cohort", "get", 302),
-    ("apply_roster_import", "cohort", "post", 302),
-    ("cancel_roster_import", "cohort", "post", 302),
-    ("create_assignment", "cohort", "get", 200),
-    ("assignment_detail", "assignment", "get", 200),
-    ("edit_assignment", "assignment", "get", 200),
-    ("extend_due_date", "assignment", "post", 400),
-    ("edit_override", "assignment alice", "get", 200),
+    ("cohorts:create_cohort", "", "get", 200),
+    ("cohorts:cohort_detail", "cohort", "get", 200),
+    ("cohorts:edit_cohort", "cohort", "get", 200),
+    ("cohorts:regenerate_invite_code", "cohort", "post", 302),
+    ("cohorts:add_supervisor", "cohort", "get", 200),
+    ("cohorts:remove_supervisor", "cohort sofia", "post", 302),
+    ("cohorts:add_student", "cohort", "get", 200),
+    ("cohorts:deactivate_student", "cohort alice", "post", 302),
+    ("cohorts:reactivate_student", "cohort alice", "post", 302),
+    ("cohorts:import_roster", "cohort", "get", 200),
+    ("cohorts:preview_roster_import", "cohort", "get", 302),
+    ("cohorts:apply_roster_import", "cohort", "post", 302),
+    ("cohorts:cancel_roster_import", "cohort", "post", 302),
+    ("cohorts:create_assignment", "cohort", "get", 200),
+    ("cohorts:assignment_detail", "assignment", "get", 200),
+    ("cohorts:edit_assignment", "assignment", "get", 200),
+    ("cohorts:extend_due_date", "assignment", "post", 400),
+    ("cohorts:edit_override", "assignment alice", "get", 200),
 ]
 IDS = [name for name, *_ in VIEWS]
 
@@ -50,7 +50,7 @@ def call(client, people, assignment, view):
 def test_it_sends_anonymous_visitors_to_login(client, people, assignment, view):
     response = call(client, people, assignment, view)
     assert response.status_code == 302
-    assert response.url.startswith(reverse("login") + "?next=")
+    assert response.url.startswith(reverse("accounts:login") + "?next=")
 
 
 @pytest.mark.parametrize("persona", ["alice", "sofia"])
@@ -82,8 +82,8 @@ def test_it_lets_in_the_cohorts_instructor_and_admins(client, people, assignment
 
 
 def test_it_lets_only_students_join_with_a_code(client, people):
-    url = reverse("join_cohort")
-    assert client.get(url).url.startswith(reverse("login"))
+    url = reverse("cohorts:join_cohort")
+    assert client.get(url).url.startswith(reverse("accounts:login"))
     for persona, status in [("alice", 200), ("admin", 200), ("ines", 403), ("sofia", 403)]:
         client.force_login(getattr(people, persona))
         assert client.get(url).status_code == status, persona
@@ -91,5 +91,5 @@ def test_it_lets_only_students_join_with_a_code(client, people):
 
 def test_it_refuses_get_on_actions(client, people):
     client.force_login(people.ines)
-    url = reverse("regenerate_invite_code", args=[people.cohort_a.pk])
+    url = reverse("cohorts:regenerate_invite_code", args=[people.cohort_a.pk])
     assert client.get(url).status_code == 405

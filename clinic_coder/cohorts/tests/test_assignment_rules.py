@@ -28,7 +28,7 @@ def test_it_accepts_the_other_combinations(people, feedback, late_policy):
 def test_it_explains_the_refusal_on_the_page_and_saves_nothing(client, people):
     client.force_login(people.ines)
     data = assignment_data(make_case_set(), feedback="after_due", late_policy="marked_late")
-    response = client.post(reverse("create_assignment", args=[people.cohort_a.pk]), data)
+    response = client.post(reverse("cohorts:create_assignment", args=[people.cohort_a.pk]), data)
     assert response.status_code == 200
     assert "cannot accept late work" in response.text
     assert not Assignment.objects.exists()

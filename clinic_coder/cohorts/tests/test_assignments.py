@@ -47,10 +47,10 @@ def test_it_stores_a_due_time_typed_in_the_cohorts_time_zone(client, people, new
     case_set = make_case_set()
     client.force_login(people.ines)
     response = client.post(
-        reverse("create_assignment", args=[new_york.pk]), assignment_data(case_set)
+        reverse("cohorts:create_assignment", args=[new_york.pk]), assignment_data(case_set)
     )
     assignment = Assignment.objects.get()
-    assert response.url == reverse("assignment_detail", args=[assignment.pk])
+    assert response.url == reverse("cohorts:assignment_detail", args=[assignment.pk])
     assert assignment.opens_at == datetime.datetime(2026, 3, 2, 14, 0, tzinfo=UTC)  # EST
     assert assignment.due_at == datetime.datetime(2026, 3, 9, 21, 0, tzinfo=UTC)  # EDT
     assert assignment.created_by == people.ines
@@ -59,10 +59,10 @@ def test_it_stores_a_due_time_typed_in_the_cohorts_time_zone(client, people, new
 
 def test_it_shows_the_due_time_back_in_the_cohorts_time_zone(client, people, assignment):
     client.force_login(people.ines)
-    form = client.get(reverse("edit_assignment", args=[assignment.pk])).text
+    form = client.get(reverse("cohorts:edit_assignment", args=[assignment.pk])).text
     assert 'value="2026-03-09T17:00"' in form
     assert 'value="2026-03-02T09:00"' in form
-    page = client.get(reverse("assignment_detail", args=[assignment.pk])).text
+    page = client.get(reverse("cohorts:assignment_detail", args=[assignment.pk])).text
     assert "Mon 9 Mar 2026, 17:00 EDT" in page
 
 
@@ -78,7 +78,7 @@ def test_it_edits_an_assignment(client, people, assignment):
         late_policy="closed",
         feedback="after_due",
     )
-    response = client.post(reverse("edit_assignment", args=[assignment.pk]), data)
+    response = client.post(reverse("cohorts:edit_assignment", args=[assignment.pk]), data)
     assert response.status_code == 302
     assignment.refresh_from_db()
     assert assignment.due_at == datetime.datetime(2026, 3, 11, 3, 30, tzinfo=UTC)
@@ -109,7 +109,7 @@ def test_it_explains_bad_assignment_input_and_saves_nothing(
 ):
     client.force_login(people.ines)
     data = assignment_data(make_case_set(), **{field: value})
-    response = client.post(reverse("create_assignment", args=[new_york.pk]), data)
+    response = client.post(reverse("cohorts:create_assignment", args=[new_york.pk]), data)
     assert response.status_code == 200
     assert message in response.text
     assert not Assignment.objects.exists()
@@ -126,7 +126,7 @@ def test_it_lists_students_with_their_terms(client, people, assignment):
         reason="Accommodation",
     )
     client.force_login(people.ines)
-    text = client.get(reverse("assignment_detail", args=[assignment.pk])).text
+    text = client.get(reverse("cohorts:assignment_detail", args=[assignment.pk])).text
     alice_row = text[text.index("Alice Archer") : text.index("Carl Cole")]
     carl_row = text[text.index("Carl Cole") :]
     assert "Mon 9 Mar 2026, 17:00 EDT" in alice_row
@@ -137,7 +137,7 @@ def test_it_lists_students_with_their_terms(client, people, assignment):
 
 def test_it_gives_one_student_an_extension_and_extra_attempts(client, people, assignment):
     client.force_login(people.ines)
-    url = reverse("edit_override", args=[assignment.pk, people.alice.pk])
+    url = reverse("cohorts:edit_override", args=[assignment.pk, people.alice.pk])
     data = {"due_at": "2026-03-12T17:00", "extra_attempts": "2", "reason": "Illness"}
     response = client.post(url, data)
     assert response.url.endswith("#students")
@@ -154,14 +154,14 @@ def test_it_shows_an_existing_override_in_the_cohorts_time_zone(client, people, 
         due_at=datetime.datetime(2026, 3, 12, 21, 0, tzinfo=UTC),
     )
     client.force_login(people.ines)
-    text = client.get(reverse("edit_override", args=[assignment.pk, people.alice.pk])).text
+    text = client.get(reverse("cohorts:edit_override", args=[assignment.pk, people.alice.pk])).text
     assert 'value="2026-03-12T17:00"' in text
 
 
 def test_it_removes_an_override_cleared_of_both_changes(client, people, assignment):
     AssignmentOverride.objects.create(assignment=assignment, student=people.alice, extra_attempts=1)
     client.force_login(people.ines)
-    url = reverse("edit_override", args=[assignment.pk, people.alice.pk])
+    url = reverse("cohorts:edit_override", args=[assignment.pk, people.alice.pk])
     client.post(url, {"due_at": "", "extra_attempts": "0", "reason": ""})
     assert not AssignmentOverride.objects.exists()
     assert assignment.terms_for(people.alice).attempts_allowed == 3
@@ -169,7 +169,7 @@ def test_it_removes_an_override_cleared_of_both_changes(client, people, assignme
 
 def test_it_refuses_an_extension_before_the_assignment_opens(client, people, assignment):
     client.force_login(people.ines)
-    url = reverse("edit_override", args=[assignment.pk, people.alice.pk])
+    url = reverse("cohorts:edit_override", args=[assignment.pk, people.alice.pk])
     response = client.post(url, {"due_at": "2026-03-01T17:00", "extra_attempts": "0"})
     assert "The due date must be after the assignment opens." in response.text
     assert not AssignmentOverride.objects.exists()
@@ -177,7 +177,7 @@ def test_it_refuses_an_extension_before_the_assignment_opens(client, people, ass
 
 def test_it_404s_an_override_for_a_student_outside_the_cohort(client, people, assignment):
     client.force_login(people.ines)
-    url = reverse("edit_override", args=[assignment.pk, people.bob.pk])
+    url = reverse("cohorts:edit_override", args=[assignment.pk, people.bob.pk])
     assert client.get(url).status_code == 404
 
 
@@ -189,7 +189,7 @@ def test_it_extends_several_students_at_once(client, people, assignment):
     AssignmentOverride.objects.create(assignment=assignment, student=carl, extra_attempts=1)
     client.force_login(people.ines)
     data = {"students": [people.alice.pk, carl.pk], "due_at": "2026-03-16T17:00", "reason": "Snow"}
-    response = client.post(reverse("extend_due_date", args=[assignment.pk]), data)
+    response = client.post(reverse("cohorts:extend_due_date", args=[assignment.pk]), data)
     assert response.status_code == 302
     new_due = datetime.datetime(2026, 3, 16, 21, 0, tzinfo=UTC)
     assert assignment.terms_for(people.alice).due_at == new_due
@@ -214,7 +214,7 @@ def test_it_explains_a_bad_bulk_extension_and_changes_nothing(
     ids = {"{alice}": str(people.alice.pk), "{bob}": str(people.bob.pk)}
     data = data | {"students": [ids.get(s, s) for s in data.get("students", [])]}
     client.force_login(people.ines)
-    response = client.post(reverse("extend_due_date", args=[assignment.pk]), data)
+    response = client.post(reverse("cohorts:extend_due_date", args=[assignment.pk]), data)
     assert response.status_code == 400
     assert message in response.text
     assert not AssignmentOverride.objects.exists()

@@ -8,20 +8,20 @@ from tests.factories import make_assignment, make_case_set, make_user
 
 def test_it_links_each_taught_cohort_from_the_home_page(client, people):
     client.force_login(people.ines)
-    text = client.get(reverse("instructor_home")).text
-    assert reverse("cohort_detail", args=[people.cohort_a.pk]) in text
-    assert reverse("cohort_detail", args=[people.cohort_b.pk]) not in text
-    assert reverse("create_cohort") in text
+    text = client.get(reverse("cohorts:instructor_home")).text
+    assert reverse("cohorts:cohort_detail", args=[people.cohort_a.pk]) in text
+    assert reverse("cohorts:cohort_detail", args=[people.cohort_b.pk]) not in text
+    assert reverse("cohorts:create_cohort") in text
 
 
 def test_it_creates_a_cohort_taught_by_its_creator(client, people):
     client.force_login(people.ines)
     response = client.post(
-        reverse("create_cohort"),
+        reverse("cohorts:create_cohort"),
         {"name": "Rotation C", "term": "Fall 2026", "time_zone": "America/New_York"},
     )
     cohort = Cohort.objects.get(name="Rotation C")
-    assert response.url == reverse("cohort_detail", args=[cohort.pk])
+    assert response.url == reverse("cohorts:cohort_detail", args=[cohort.pk])
     assert list(cohort.instructors.all()) == [people.ines]
     assert cohort.time_zone == "America/New_York"
     assert len(cohort.invite_code) == 8
@@ -29,7 +29,9 @@ def test_it_creates_a_cohort_taught_by_its_creator(client, people):
 
 def test_it_refuses_an_unknown_time_zone(client, people):
     client.force_login(people.ines)
-    response = client.post(reverse("create_cohort"), {"name": "C", "time_zone": "Mars/Olympus"})
+    response = client.post(
+        reverse("cohorts:create_cohort"), {"name": "C", "time_zone": "Mars/Olympus"}
+    )
     assert response.status_code == 200
     assert "Choose a time zone from the list, e.g. America/New_York." in response.text
     assert not Cohort.objects.filter(name="C").exists()
@@ -37,7 +39,7 @@ def test_it_refuses_an_unknown_time_zone(client, people):
 
 def test_it_edits_name_term_and_time_zone(client, people):
     client.force_login(people.ines)
-    url = reverse("edit_cohort", args=[people.cohort_a.pk])
+    url = reverse("cohorts:edit_cohort", args=[people.cohort_a.pk])
     response = client.post(url, {"name": "Cohort A1", "term": "Spring", "time_zone": "Europe/Oslo"})
     assert response.status_code == 302
     people.cohort_a.refresh_from_db()
@@ -47,7 +49,7 @@ def test_it_edits_name_term_and_time_zone(client, people):
 
 def test_it_requires_a_name(client, people):
     client.force_login(people.ines)
-    url = reverse("edit_cohort", args=[people.cohort_a.pk])
+    url = reverse("cohorts:edit_cohort", args=[people.cohort_a.pk])
     response = client.post(url, {"name": "", "time_zone": "Europe/Oslo"})
     assert "This field is required." in response.text
     people.cohort_a.refresh_from_db()
@@ -59,13 +61,13 @@ def test_it_shows_the_roster_with_deactivated_students(client, people):
     people.cohort_a.enrol(carl)
     people.cohort_a.enrollments.filter(student=carl).update(active=False)
     client.force_login(people.ines)
-    text = client.get(reverse("cohort_detail", args=[people.cohort_a.pk])).text
+    text = client.get(reverse("cohorts:cohort_detail", args=[people.cohort_a.pk])).text
     assert "Alice Archer" in text
     assert "Carl Cole" in text
     assert "Deactivated" in text
     assert 'Reactivate<span class="visually-hidden"> Carl Cole</span>' in text
     assert people.cohort_a.invite_code in text
-    for name in ("add_student", "import_roster", "create_assignment"):
+    for name in ("cohorts:add_student", "cohorts:import_roster", "cohorts:create_assignment"):
         assert reverse(name, args=[people.cohort_a.pk]) in text
 
 
@@ -82,7 +84,7 @@ def test_it_lists_assignments_in_the_cohorts_time_zone(client, people):
         due_at=datetime.datetime(2026, 3, 9, 21, 0, tzinfo=utc),  # 17:00 EDT
     )
     client.force_login(people.ines)
-    text = client.get(reverse("cohort_detail", args=[people.cohort_a.pk])).text
+    text = client.get(reverse("cohorts:cohort_detail", args=[people.cohort_a.pk])).text
     assert "Timed codes" in text
     assert "Mon 9 Mar 2026, 17:00 EDT" in text
 
@@ -90,16 +92,17 @@ def test_it_lists_assignments_in_the_cohorts_time_zone(client, people):
 def test_it_regenerates_the_invite_code(client, people):
     old = people.cohort_a.invite_code
     client.force_login(people.ines)
-    response = client.post(reverse("regenerate_invite_code", args=[people.cohort_a.pk]))
+    response = client.post(reverse("cohorts:regenerate_invite_code", args=[people.cohort_a.pk]))
     people.cohort_a.refresh_from_db()
     assert people.cohort_a.invite_code != old
-    assert response.url == reverse("cohort_detail", args=[people.cohort_a.pk])
+    assert response.url == reverse("cohorts:cohort_detail", args=[people.cohort_a.pk])
 
 
 def test_it_swaps_in_the_new_invite_code_for_htmx(client, people):
     client.force_login(people.ines)
     response = client.post(
-        reverse("regenerate_invite_code", args=[people.cohort_a.pk]), headers={"HX-Request": "true"}
+        reverse("cohorts:regenerate_invite_code", args=[people.cohort_a.pk]),
+        headers={"HX-Request": "true"},
     )
     people.cohort_a.refresh_from_db()
     assert response.status_code == 200
@@ -111,7 +114,7 @@ def test_it_adds_a_supervisor_by_username(client, people):
     vera = make_user(username="vera", role="supervisor")
     client.force_login(people.ines)
     response = client.post(
-        reverse("add_supervisor", args=[people.cohort_a.pk]), {"username": "Vera"}
+        reverse("cohorts:add_supervisor", args=[people.cohort_a.pk]), {"username": "Vera"}
     )
     assert response.status_code == 302
     assert set(people.cohort_a.supervisors.all()) == {people.sofia, vera}
@@ -119,7 +122,7 @@ def test_it_adds_a_supervisor_by_username(client, people):
 
 def test_it_explains_why_a_supervisor_cant_be_added(client, people):
     client.force_login(people.ines)
-    url = reverse("add_supervisor", args=[people.cohort_a.pk])
+    url = reverse("cohorts:add_supervisor", args=[people.cohort_a.pk])
     cases = {
         "nobody": "No account has the username nobody.",
         "bob": "bob is not a clinic supervisor account.",
@@ -132,11 +135,11 @@ def test_it_explains_why_a_supervisor_cant_be_added(client, people):
 
 def test_it_removes_a_supervisor(client, people):
     client.force_login(people.ines)
-    client.post(reverse("remove_supervisor", args=[people.cohort_a.pk, people.sofia.pk]))
+    client.post(reverse("cohorts:remove_supervisor", args=[people.cohort_a.pk, people.sofia.pk]))
     assert not people.cohort_a.supervisors.exists()
 
 
 def test_it_404s_removing_someone_who_is_not_a_supervisor(client, people):
     client.force_login(people.ines)
-    url = reverse("remove_supervisor", args=[people.cohort_a.pk, people.alice.pk])
+    url = reverse("cohorts:remove_supervisor", args=[people.cohort_a.pk, people.alice.pk])
     assert client.post(url).status_code == 404

@@ -9,7 +9,7 @@ from tests.factories import make_user
 
 
 def add_url(people) -> str:
-    return reverse("add_student", args=[people.cohort_a.pk])
+    return reverse("cohorts:add_student", args=[people.cohort_a.pk])
 
 
 @pytest.mark.parametrize("who", ["carl", "CARL", "carl@example.edu", " Carl@Example.edu "])
@@ -17,7 +17,7 @@ def test_it_enrols_an_existing_student_by_username_or_email(client, people, who)
     carl = make_user(username="carl", email="carl@example.edu")
     client.force_login(people.ines)
     response = client.post(add_url(people), {"who": who})
-    assert response.url == reverse("cohort_detail", args=[people.cohort_a.pk])
+    assert response.url == reverse("cohorts:cohort_detail", args=[people.cohort_a.pk])
     assert people.cohort_a.enrollments.get(student=carl).active
 
 
@@ -90,10 +90,10 @@ def test_it_explains_why_an_account_cant_be_created(client, people, username, em
 def test_it_deactivates_and_reactivates_a_student_keeping_the_enrollment(client, people):
     client.force_login(people.ines)
     args = [people.cohort_a.pk, people.alice.pk]
-    client.post(reverse("deactivate_student", args=args))
+    client.post(reverse("cohorts:deactivate_student", args=args))
     enrollment = Enrollment.objects.get(cohort=people.cohort_a, student=people.alice)
     assert not enrollment.active
-    client.post(reverse("reactivate_student", args=args))
+    client.post(reverse("cohorts:reactivate_student", args=args))
     enrollment.refresh_from_db()
     assert enrollment.active
 
@@ -101,7 +101,7 @@ def test_it_deactivates_and_reactivates_a_student_keeping_the_enrollment(client,
 def test_it_returns_the_roster_fragment_for_htmx(client, people):
     client.force_login(people.ines)
     response = client.post(
-        reverse("deactivate_student", args=[people.cohort_a.pk, people.alice.pk]),
+        reverse("cohorts:deactivate_student", args=[people.cohort_a.pk, people.alice.pk]),
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
@@ -112,7 +112,7 @@ def test_it_returns_the_roster_fragment_for_htmx(client, people):
 
 def test_it_404s_deactivating_a_student_of_another_cohort(client, people):
     client.force_login(people.ines)
-    url = reverse("deactivate_student", args=[people.cohort_a.pk, people.bob.pk])
+    url = reverse("cohorts:deactivate_student", args=[people.cohort_a.pk, people.bob.pk])
     assert client.post(url).status_code == 404
     assert Enrollment.objects.get(student=people.bob).active
 
@@ -121,15 +121,17 @@ def test_it_enrols_a_student_who_types_the_invite_code(client, people):
     carl = make_user(username="carl")
     client.force_login(carl)
     code = people.cohort_a.invite_code
-    response = client.post(reverse("join_cohort"), {"code": f" {code[:4].lower()}-{code[4:]} "})
-    assert response.url == reverse("student_home")
+    response = client.post(
+        reverse("cohorts:join_cohort"), {"code": f" {code[:4].lower()}-{code[4:]} "}
+    )
+    assert response.url == reverse("practice:student_home")
     assert people.cohort_a.enrollments.get(student=carl).active
 
 
 def test_it_joins_only_once(client, people):
     client.force_login(people.alice)
     response = client.post(
-        reverse("join_cohort"), {"code": people.cohort_a.invite_code}, follow=True
+        reverse("cohorts:join_cohort"), {"code": people.cohort_a.invite_code}, follow=True
     )
     assert "You are already in Cohort A." in response.text
     assert Enrollment.objects.filter(student=people.alice).count() == 1
@@ -139,7 +141,7 @@ def test_it_keeps_a_deactivated_student_out(client, people):
     people.cohort_a.enrollments.update(active=False)
     client.force_login(people.alice)
     response = client.post(
-        reverse("join_cohort"), {"code": people.cohort_a.invite_code}, follow=True
+        reverse("cohorts:join_cohort"), {"code": people.cohort_a.invite_code}, follow=True
     )
     assert "Your place in Cohort A is inactive; ask your instructor." in response.text
     assert not Enrollment.objects.get(student=people.alice).active
@@ -148,7 +150,7 @@ def test_it_keeps_a_deactivated_student_out(client, people):
 def test_it_explains_a_wrong_invite_code(client, people):
     carl = make_user(username="carl")
     client.force_login(carl)
-    response = client.post(reverse("join_cohort"), {"code": "WRONG123"})
+    response = client.post(reverse("cohorts:join_cohort"), {"code": "WRONG123"})
     assert response.status_code == 200
     assert "No cohort has the code WRONG123." in response.text
     assert not Enrollment.objects.filter(student=carl).exists()
@@ -158,5 +160,5 @@ def test_it_stops_accepting_an_old_code_once_renewed(client, people):
     old = people.cohort_a.invite_code
     people.cohort_a.regenerate_invite_code()
     client.force_login(make_user(username="carl"))
-    response = client.post(reverse("join_cohort"), {"code": old})
+    response = client.post(reverse("cohorts:join_cohort"), {"code": old})
     assert f"No cohort has the code {old}." in response.text

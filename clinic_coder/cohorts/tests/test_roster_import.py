@@ -21,12 +21,12 @@ ROSTER = HEADER + (
 def upload(client, cohort, text: str | bytes, name: str = "roster.csv"):
     data = text.encode() if isinstance(text, str) else text
     file = SimpleUploadedFile(name, data, content_type="text/csv")
-    return client.post(reverse("import_roster", args=[cohort.pk]), {"file": file})
+    return client.post(reverse("cohorts:import_roster", args=[cohort.pk]), {"file": file})
 
 
 def confirm(client, cohort):
     pending = client.session[f"roster-import-{cohort.pk}"]
-    url = reverse("apply_roster_import", args=[cohort.pk])
+    url = reverse("cohorts:apply_roster_import", args=[cohort.pk])
     return client.post(url, {"import_id": pending["id"]})
 
 
@@ -113,7 +113,7 @@ def test_it_previews_before_saving_anything(client, people):
     make_user(username="carl", email="carl@example.edu")
     client.force_login(people.ines)
     response = upload(client, people.cohort_a, ROSTER)
-    assert response.url == reverse("preview_roster_import", args=[people.cohort_a.pk])
+    assert response.url == reverse("cohorts:preview_roster_import", args=[people.cohort_a.pk])
     text = client.get(response.url).text
     assert "1 new account to create and enrol" in text
     assert "1 existing account to enrol" in text
@@ -139,9 +139,9 @@ def test_it_applies_the_import_once(client, people):
     assert carl.enrollments.get().active
     # The same confirm again (a double click, the back button) does nothing more.
     again = client.post(
-        reverse("apply_roster_import", args=[people.cohort_a.pk]), {"import_id": "stale"}
+        reverse("cohorts:apply_roster_import", args=[people.cohort_a.pk]), {"import_id": "stale"}
     )
-    assert again.url == reverse("import_roster", args=[people.cohort_a.pk])
+    assert again.url == reverse("cohorts:import_roster", args=[people.cohort_a.pk])
     assert people.cohort_a.enrollments.count() == 3
 
 
@@ -151,7 +151,7 @@ def test_it_duplicates_nothing_when_the_same_file_is_imported_again(client, peop
     confirm(client, people.cohort_a)
     users, enrollments = User.objects.count(), Enrollment.objects.count()
     upload(client, people.cohort_a, ROSTER)
-    text = client.get(reverse("preview_roster_import", args=[people.cohort_a.pk])).text
+    text = client.get(reverse("cohorts:preview_roster_import", args=[people.cohort_a.pk])).text
     assert "3 already enrolled" in text
     response = confirm(client, people.cohort_a)
     assert "0 new accounts created and enrolled" in response.text
@@ -205,9 +205,9 @@ def test_it_refuses_a_file_over_2_mb(client, people):
 def test_it_cancels_a_pending_import(client, people):
     client.force_login(people.ines)
     upload(client, people.cohort_a, ROSTER)
-    client.post(reverse("cancel_roster_import", args=[people.cohort_a.pk]))
-    response = client.get(reverse("preview_roster_import", args=[people.cohort_a.pk]))
-    assert response.url == reverse("import_roster", args=[people.cohort_a.pk])
+    client.post(reverse("cohorts:cancel_roster_import", args=[people.cohort_a.pk]))
+    response = client.get(reverse("cohorts:preview_roster_import", args=[people.cohort_a.pk]))
+    assert response.url == reverse("cohorts:import_roster", args=[people.cohort_a.pk])
     assert not User.objects.filter(username="dana").exists()
 
 
@@ -215,8 +215,8 @@ def test_it_keeps_pending_imports_apart_per_cohort(client, people):
     client.force_login(people.admin)
     upload(client, people.cohort_a, ROSTER)
     response = client.post(
-        reverse("apply_roster_import", args=[people.cohort_b.pk]),
+        reverse("cohorts:apply_roster_import", args=[people.cohort_b.pk]),
         {"import_id": client.session[f"roster-import-{people.cohort_a.pk}"]["id"]},
     )
-    assert response.url == reverse("import_roster", args=[people.cohort_b.pk])
+    assert response.url == reverse("cohorts:import_roster", args=[people.cohort_b.pk])
     assert not User.objects.filter(username="dana").exists()

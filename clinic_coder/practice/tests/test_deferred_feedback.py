@@ -25,12 +25,14 @@ def deferred(client, people, case):
 
 
 def pages(client, case, assignment) -> dict[str, str]:
-    set_page = reverse("practice_case_set", args=["basics"]) + f"?assignment={assignment.pk}"
+    set_page = (
+        reverse("practice:practice_case_set", args=["basics"]) + f"?assignment={assignment.pk}"
+    )
     return {
-        "home": client.get(reverse("student_home")).text,
+        "home": client.get(reverse("practice:student_home")).text,
         "set": client.get(set_page).text,
-        "history": client.get(reverse("case_history", args=[case.slug])).text,
-        "progress": client.get(reverse("my_progress")).text,
+        "history": client.get(reverse("practice:case_history", args=[case.slug])).text,
+        "progress": client.get(reverse("progress:my_progress")).text,
     }
 
 

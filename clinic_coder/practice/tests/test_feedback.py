@@ -42,10 +42,10 @@ def test_it_refuses_staff_on_the_student_page(client, people, attempt, persona):
 
 def test_it_lists_the_students_history_on_a_case(client, people, case, attempt):
     client.force_login(people.alice)
-    page = client.get(reverse("case_history", args=[case.slug])).text
+    page = client.get(reverse("practice:case_history", args=[case.slug])).text
     assert attempt.get_absolute_url() in page
     client.force_login(people.bob)
-    page = client.get(reverse("case_history", args=[case.slug])).text
+    page = client.get(reverse("practice:case_history", args=[case.slug])).text
     assert attempt.get_absolute_url() not in page
 
 

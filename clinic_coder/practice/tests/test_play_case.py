@@ -8,13 +8,13 @@ from tests.factories import answer_data, make_case
 
 
 def url(case) -> str:
-    return reverse("play_case", args=[case.slug])
+    return reverse("practice:play_case", args=[case.slug])
 
 
 def test_it_sends_anonymous_visitors_to_login(client, case):
     response = client.get(url(case))
     assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assert response.url.startswith(reverse("accounts:login"))
 
 
 @pytest.mark.parametrize("persona", ["ines", "sofia"])
@@ -50,7 +50,7 @@ def test_it_restores_saved_lines_on_reload(client, people, case):
     client.force_login(people.alice)
     client.get(url(case))
     response = client.post(
-        reverse("edit_answer", args=[case.slug]) + "?autosave=1",
+        reverse("practice:edit_answer", args=[case.slug]) + "?autosave=1",
         answer_data([{"code": "97140", "minutes": "24", "units": "2", "modifiers": "gp"}]),
     )
     assert response.status_code == 204
@@ -63,7 +63,7 @@ def test_it_adds_a_line_as_an_htmx_fragment(client, people, case):
     client.force_login(people.alice)
     client.get(url(case))
     response = client.post(
-        reverse("edit_answer", args=[case.slug]),
+        reverse("practice:edit_answer", args=[case.slug]),
         answer_data([{"code": "97140", "minutes": "24", "units": "2"}]) | {"action": "add"},
         headers={"HX-Request": "true"},
     )
@@ -77,7 +77,7 @@ def test_it_adds_a_line_with_a_plain_post(client, people, case):
     client.force_login(people.alice)
     client.get(url(case))
     response = client.post(
-        reverse("edit_answer", args=[case.slug]),
+        reverse("practice:edit_answer", args=[case.slug]),
         answer_data([{"code": "97140", "minutes": "24", "units": "2"}]) | {"action": "add"},
     )
     assert "<html" in response.text
@@ -89,7 +89,7 @@ def test_it_removes_a_line(client, people, case):
     client.get(url(case))
     lines = [{"code": "97140", "units": "2"}, {"code": "97010", "units": "1"}]
     client.post(
-        reverse("edit_answer", args=[case.slug]),
+        reverse("practice:edit_answer", args=[case.slug]),
         answer_data(lines) | {"remove": "0"},
         headers={"HX-Request": "true"},
     )
@@ -98,23 +98,27 @@ def test_it_removes_a_line(client, people, case):
 
 def test_it_ignores_a_tampered_builder(client, people, case):
     client.force_login(people.alice)
-    response = client.post(reverse("edit_answer", args=[case.slug]), {"form-TOTAL_FORMS": "x"})
+    response = client.post(
+        reverse("practice:edit_answer", args=[case.slug]), {"form-TOTAL_FORMS": "x"}
+    )
     assert response.status_code == 302
 
 
 def test_it_finds_codes_by_words(client, people, case):
     client.force_login(people.alice)
-    response = client.get(reverse("code_search"), {"q": "massage"}, headers={"HX-Request": "true"})
+    response = client.get(
+        reverse("practice:code_search"), {"q": "massage"}, headers={"HX-Request": "true"}
+    )
     assert "97124" in response.text
     assert "<html" not in response.text
-    response = client.get(reverse("code_search"), {"q": "myofascial"})
+    response = client.get(reverse("practice:code_search"), {"q": "myofascial"})
     assert "97140" in response.text
     assert "<html" in response.text
 
 
 def test_it_refuses_the_code_search_to_non_students(client, people, case):
     client.force_login(people.ines)
-    assert client.get(reverse("code_search"), {"q": "x"}).status_code == 403
+    assert client.get(reverse("practice:code_search"), {"q": "x"}).status_code == 403
 
 
 def test_it_ignores_a_superscript_remove_index(client, people, case):
@@ -122,7 +126,7 @@ def test_it_ignores_a_superscript_remove_index(client, people, case):
     client.get(url(case))
     lines = [{"code": "97140", "units": "2"}, {"code": "97010", "units": "1"}]
     response = client.post(
-        reverse("edit_answer", args=[case.slug]),
+        reverse("practice:edit_answer", args=[case.slug]),
         answer_data(lines) | {"remove": "²"},
         headers={"HX-Request": "true"},
     )

@@ -9,29 +9,31 @@ from tests.factories import make_assignment, make_case
 
 
 def test_it_sends_anonymous_visitors_to_login(client, case):
-    assert client.get(reverse("student_home")).status_code == 302
+    assert client.get(reverse("practice:student_home")).status_code == 302
 
 
 @pytest.mark.parametrize("persona", ["ines", "sofia"])
 def test_it_refuses_non_students(client, people, persona):
     client.force_login(getattr(people, persona))
-    assert client.get(reverse("student_home")).status_code == 403
+    assert client.get(reverse("practice:student_home")).status_code == 403
 
 
 def test_it_lists_assignments_of_the_students_own_cohorts(client, people, case):
     case_set = case.case_sets.get()
     make_assignment(cohort=people.cohort_a, case_set=case_set)
     client.force_login(people.alice)
-    page = client.get(reverse("student_home")).text
+    page = client.get(reverse("practice:student_home")).text
     assert "0 of 1 cases submitted" in page
     client.force_login(people.bob)
-    assert "No case sets are assigned to you yet" in client.get(reverse("student_home")).text
+    assert (
+        "No case sets are assigned to you yet" in client.get(reverse("practice:student_home")).text
+    )
 
 
 def test_it_offers_free_practice_by_topic(client, people, case):
     client.force_login(people.alice)
-    page = client.get(reverse("student_home")).text
-    assert reverse("practice_case_set", args=["basics"]) in page
+    page = client.get(reverse("practice:student_home")).text
+    assert reverse("practice:practice_case_set", args=["basics"]) in page
 
 
 def test_it_names_weak_spots_from_recent_mistakes(client, people, case):
@@ -40,7 +42,10 @@ def test_it_names_weak_spots_from_recent_mistakes(client, people, case):
         created_at=timezone.now(),
     )  # fmt: skip
     client.force_login(people.alice)
-    assert "Units by the CMS 8-minute rule (1 mistake)" in client.get(reverse("student_home")).text
+    assert (
+        "Units by the CMS 8-minute rule (1 mistake)"
+        in client.get(reverse("practice:student_home")).text
+    )
 
 
 def test_it_picks_a_weak_spot_case(client, people, case):
@@ -50,20 +55,20 @@ def test_it_picks_a_weak_spot_case(client, people, case):
         created_at=timezone.now(),
     )  # fmt: skip
     client.force_login(people.alice)
-    response = client.post(reverse("practise_weak_spots"))
-    assert response.url == reverse("play_case", args=["cms-case"])
+    response = client.post(reverse("practice:practise_weak_spots"))
+    assert response.url == reverse("practice:play_case", args=["cms-case"])
 
 
 def test_it_shows_a_case_set_with_best_scores(client, people, case):
     client.force_login(people.alice)
-    page = client.get(reverse("practice_case_set", args=["basics"])).text
+    page = client.get(reverse("practice:practice_case_set", args=["basics"])).text
     assert "Neck release" in page and "not tried" in page
 
 
 def test_it_refuses_an_assignment_of_another_cohort_on_the_set_page(client, people, case):
     assignment = make_assignment(cohort=people.cohort_b, case_set=case.case_sets.get())
     client.force_login(people.alice)
-    path = reverse("practice_case_set", args=["basics"]) + f"?assignment={assignment.pk}"
+    path = reverse("practice:practice_case_set", args=["basics"]) + f"?assignment={assignment.pk}"
     assert client.get(path).status_code == 404
 
 
@@ -76,7 +81,7 @@ def test_it_marks_assignments_past_due(client, people, case):
         due_at=now - datetime.timedelta(days=1),
     )
     client.force_login(people.alice)
-    assert "past due" in client.get(reverse("student_home")).text
+    assert "past due" in client.get(reverse("practice:student_home")).text
 
 
 def test_it_shows_a_students_own_extended_due_date(client, people, case):
@@ -89,7 +94,7 @@ def test_it_shows_a_students_own_extended_due_date(client, people, case):
         due_at=assignment.due_at + datetime.timedelta(days=5),
     )
     client.force_login(people.alice)
-    assert "extended" in client.get(reverse("student_home")).text
+    assert "extended" in client.get(reverse("practice:student_home")).text
 
 
 def test_it_counts_only_published_cases_of_an_assignment(client, people, case):
@@ -98,12 +103,14 @@ def test_it_counts_only_published_cases_of_an_assignment(client, people, case):
     case_set.items.create(case=unfinished, position=1)
     make_assignment(cohort=people.cohort_a, case_set=case_set)
     client.force_login(people.alice)
-    assert "0 of 1 cases submitted" in client.get(reverse("student_home")).text
+    assert "0 of 1 cases submitted" in client.get(reverse("practice:student_home")).text
 
 
 def test_it_ignores_a_superscript_assignment_id(client, people, case):
     client.force_login(people.alice)
-    response = client.get(reverse("practice_case_set", args=["basics"]), {"assignment": "²"})
+    response = client.get(
+        reverse("practice:practice_case_set", args=["basics"]), {"assignment": "²"}
+    )
     assert response.status_code == 200
     assert "Neck release" in response.text
 
@@ -115,8 +122,8 @@ def test_it_does_not_link_cases_of_an_assignment_not_open_yet(client, people, ca
     )
     client.force_login(people.alice)
     page = client.get(
-        reverse("practice_case_set", args=["basics"]), {"assignment": assignment.pk}
+        reverse("practice:practice_case_set", args=["basics"]), {"assignment": assignment.pk}
     ).text
     assert "Neck release" in page
-    assert reverse("assignment_play_case", args=[assignment.pk, case.slug]) not in page
+    assert reverse("practice:assignment_play_case", args=[assignment.pk, case.slug]) not in page
     assert "opens" in page.lower()

@@ -13,17 +13,19 @@ from tests.factories import answer_data, make_assignment
 def open_case(client, case, assignment=None) -> str:
     """Open the player and return the submit token on the page."""
     if assignment is None:
-        page = client.get(reverse("play_case", args=[case.slug])).text
+        page = client.get(reverse("practice:play_case", args=[case.slug])).text
     else:
-        page = client.get(reverse("assignment_play_case", args=[assignment.pk, case.slug])).text
+        page = client.get(
+            reverse("practice:assignment_play_case", args=[assignment.pk, case.slug])
+        ).text
     return re.search(r'name="token" value="([^"]+)"', page).group(1)
 
 
 def submit(client, case, lines, token, assignment=None):
     if assignment is None:
-        path = reverse("submit_case", args=[case.slug])
+        path = reverse("practice:submit_case", args=[case.slug])
     else:
-        path = reverse("assignment_submit_case", args=[assignment.pk, case.slug])
+        path = reverse("practice:assignment_submit_case", args=[assignment.pk, case.slug])
     return client.post(path, answer_data(lines, token=token))
 
 
@@ -35,7 +37,7 @@ def test_it_grades_at_once_and_shows_the_feedback(client, people, case):
     response = submit(client, case, RIGHT, open_case(client, case))
     attempt = Attempt.objects.get()
     assert response.status_code == 302
-    assert response.url == reverse("attempt_feedback", args=[attempt.pk])
+    assert response.url == reverse("practice:attempt_feedback", args=[attempt.pk])
     assert attempt.score == 100
     assert [(line.code, line.units) for line in attempt.lines.all()] == [("97140", 2)]
     assert not Draft.objects.exists()
@@ -86,7 +88,7 @@ def test_it_explains_bad_lines_and_keeps_what_was_typed(client, people, case, li
 def test_it_refuses_a_stale_page_after_a_new_variant(client, people, case):
     client.force_login(people.alice)
     token = open_case(client, case)
-    client.post(reverse("try_new_variant", args=[case.slug]))
+    client.post(reverse("practice:try_new_variant", args=[case.slug]))
     response = submit(client, case, RIGHT, token)
     assert response.status_code == 409
     assert "out of date" in response.text
@@ -158,7 +160,7 @@ def test_it_accepts_late_work_marked_late_when_allowed(client, people, case, ass
 
 def test_it_hides_other_cohorts_assignments(client, people, case, assignment):
     client.force_login(people.bob)
-    path = reverse("assignment_play_case", args=[assignment.pk, case.slug])
+    path = reverse("practice:assignment_play_case", args=[assignment.pk, case.slug])
     assert client.get(path).status_code == 404
 
 
@@ -168,12 +170,13 @@ def test_it_grades_the_answer_saved_at_the_time_limit(client, people, case, assi
     client.force_login(people.alice)
     token = open_case(client, case, assignment)
     client.post(
-        reverse("assignment_edit_answer", args=[assignment.pk, case.slug]) + "?autosave=1",
+        reverse("practice:assignment_edit_answer", args=[assignment.pk, case.slug]) + "?autosave=1",
         answer_data([{"code": "97140", "minutes": "24", "units": "1"}]),
     )
     with time_machine.travel(timezone.now() + datetime.timedelta(minutes=30)):
         late_save = client.post(
-            reverse("assignment_edit_answer", args=[assignment.pk, case.slug]) + "?autosave=1",
+            reverse("practice:assignment_edit_answer", args=[assignment.pk, case.slug])
+            + "?autosave=1",
             answer_data(RIGHT),
         )
         submit(client, case, RIGHT, token, assignment)
@@ -196,7 +199,9 @@ def test_it_defers_feedback_until_the_due_date(client, people, case, assignment)
         assert "Score 100 / 100" in client.get(attempt.get_absolute_url()).text
 
 
-@pytest.mark.parametrize("name", ["assignment_play_case", "assignment_edit_answer"])
+@pytest.mark.parametrize(
+    "name", ["practice:assignment_play_case", "practice:assignment_edit_answer"]
+)
 def test_it_refuses_to_start_the_clock_before_the_assignment_opens(
     client, people, case, assignment, name
 ):
@@ -205,7 +210,9 @@ def test_it_refuses_to_start_the_clock_before_the_assignment_opens(
     assignment.save()
     client.force_login(people.alice)
     path = reverse(name, args=[assignment.pk, case.slug])
-    response = client.get(path) if name == "assignment_play_case" else client.post(path, {})
+    response = (
+        client.get(path) if name == "practice:assignment_play_case" else client.post(path, {})
+    )
     assert response.status_code == 403
     assert "not open yet" in response.text
     assert "Myofascial release" not in response.text
@@ -238,7 +245,7 @@ def test_it_drops_forged_long_codes_from_the_answer_saved_at_the_time_limit(
         {"code": "97<b>", "units": "1"},
     ]
     client.post(
-        reverse("assignment_edit_answer", args=[assignment.pk, case.slug]) + "?autosave=1",
+        reverse("practice:assignment_edit_answer", args=[assignment.pk, case.slug]) + "?autosave=1",
         answer_data(forged),
     )
     with time_machine.travel(timezone.now() + datetime.timedelta(minutes=30)):

@@ -24,16 +24,16 @@ def test_it_biases_minutes_toward_the_boundaries():
 
 def test_it_shows_a_drill_to_students_only(client, people):
     client.force_login(people.alice)
-    assert "units, CMS 8-minute rule" in client.get(reverse("unit_trainer")).text
+    assert "units, CMS 8-minute rule" in client.get(reverse("practice:unit_trainer")).text
     client.force_login(people.ines)
-    assert client.get(reverse("unit_trainer")).status_code == 403
+    assert client.get(reverse("practice:unit_trainer")).status_code == 403
 
 
 def test_it_checks_both_methods_and_records_findings(client, people):
     drill = Drill({"97110": 8, "97140": 8})
     client.force_login(people.alice)
     page = client.post(
-        reverse("unit_trainer"),
+        reverse("practice:unit_trainer"),
         answer(drill, cms={"97110": 1, "97140": 1}, per_code={"97110": 1, "97140": 1}),
     ).text
     assert "CMS 8-minute rule: not right" in page
@@ -48,14 +48,15 @@ def test_it_accepts_either_tied_answer(client, people):
     client.force_login(people.alice)
     for cms in ({"97112": 2, "97110": 1}, {"97112": 1, "97110": 2}):
         page = client.post(
-            reverse("unit_trainer"), answer(drill, cms=cms, per_code={"97112": 1, "97110": 1})
+            reverse("practice:unit_trainer"),
+            answer(drill, cms=cms, per_code={"97112": 1, "97110": 1}),
         ).text
         assert "CMS 8-minute rule: right" in page
 
 
 def test_it_refuses_a_tampered_drill(client, people):
     client.force_login(people.alice)
-    response = client.post(reverse("unit_trainer"), {"drill": "forged", "cms_97110": "1"})
+    response = client.post(reverse("practice:unit_trainer"), {"drill": "forged", "cms_97110": "1"})
     assert response.status_code == 302
     assert not Finding.objects.exists()
 
@@ -65,7 +66,8 @@ def test_it_explains_bad_units_and_records_nothing(client, people, value):
     drill = Drill({"97110": 30})
     client.force_login(people.alice)
     response = client.post(
-        reverse("unit_trainer"), {"drill": drill.token, "cms_97110": value, "per_code_97110": "2"}
+        reverse("practice:unit_trainer"),
+        {"drill": drill.token, "cms_97110": value, "per_code_97110": "2"},
     )
     assert response.status_code == 200
     assert "invalid-feedback" in response.text
@@ -78,8 +80,8 @@ def test_it_counts_a_replayed_drill_once(client, people):
         drill, cms=dict.fromkeys(drill.minutes, 0), per_code=dict.fromkeys(drill.minutes, 0)
     )
     client.force_login(people.alice)
-    client.post(reverse("unit_trainer"), data)
-    replay = client.post(reverse("unit_trainer"), data)
+    client.post(reverse("practice:unit_trainer"), data)
+    replay = client.post(reverse("practice:unit_trainer"), data)
     assert replay.status_code == 200
     assert "already counted" in replay.text
     assert Finding.objects.filter(student=people.alice).count() == 2
@@ -92,7 +94,7 @@ def test_it_counts_the_same_drill_for_each_student(client, people):
     )
     for student in (people.alice, people.bob):
         client.force_login(student)
-        client.post(reverse("unit_trainer"), data)
+        client.post(reverse("practice:unit_trainer"), data)
     assert Finding.objects.count() == 4
 
 
@@ -109,7 +111,7 @@ def test_it_refuses_a_token_without_a_drill_id(client, people):
     client.force_login(people.alice)
     old = signing.dumps({"97110": 30}, salt=SALT)
     response = client.post(
-        reverse("unit_trainer"), {"drill": old, "cms_97110": "2", "per_code_97110": "2"}
+        reverse("practice:unit_trainer"), {"drill": old, "cms_97110": "2", "per_code_97110": "2"}
     )
     assert response.status_code == 302
     assert not Finding.objects.exists()

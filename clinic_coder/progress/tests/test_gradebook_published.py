@@ -20,7 +20,7 @@ def test_it_does_not_count_a_draft_case_against_students(people):
 def test_it_shows_my_progress_in_the_same_queries_for_more_assignments(client, people):
     def queries() -> int:
         with CaptureQueriesContext(connection) as context:
-            client.get(reverse("my_progress"))
+            client.get(reverse("progress:my_progress"))
         return len(context.captured_queries)
 
     assigned(cohort=people.cohort_a)

@@ -126,7 +126,7 @@ def test_the_student_sees_the_credit_on_their_feedback_page(client, people, atte
     client.force_login(people.ines)
     give(client, people.cohort_a, attempt, credit="1", reason="Accepted 97124 here.")
     client.force_login(people.alice)
-    page = client.get(reverse("attempt_feedback", args=[attempt.pk])).text
+    page = client.get(reverse("practice:attempt_feedback", args=[attempt.pk])).text
     assert "Score 100 / 100" in page
     assert "Changed by your instructor" in page
     assert "Ines Ito" in page

@@ -21,19 +21,19 @@ def case(people):
 
 
 def test_it_sends_anonymous_visitors_to_login(client, db):
-    assert client.get(reverse("my_progress")).status_code == 302
+    assert client.get(reverse("progress:my_progress")).status_code == 302
 
 
 @pytest.mark.parametrize("persona", ["ines", "sofia"])
 def test_it_shows_my_progress_only_to_students(client, people, persona):
     client.force_login(getattr(people, persona))
-    assert client.get(reverse("my_progress")).status_code == 403
+    assert client.get(reverse("progress:my_progress")).status_code == 403
 
 
 def test_it_shows_mastery_evidence_trend_and_weak_spots(client, people, case):
     answer(people.alice, case, WRONG, timezone.now())
     client.force_login(people.alice)
-    page = client.get(reverse("my_progress")).text
+    page = client.get(reverse("progress:my_progress")).text
     assert "Choosing manual therapy (97140)" in page
     assert "too early" in page
     assert "Score of each of the latest attempts" in page
@@ -45,7 +45,7 @@ def test_it_shows_mastery_evidence_trend_and_weak_spots(client, people, case):
 
 
 def record(student) -> str:
-    return reverse("student_record", args=[student.pk])
+    return reverse("progress:student_record", args=[student.pk])
 
 
 @pytest.mark.parametrize(
@@ -67,7 +67,8 @@ def test_it_offers_sign_off_only_to_supervisors(client, people):
 def test_it_signs_off_a_skill_with_date_and_name(client, people):
     client.force_login(people.sofia)
     response = client.post(
-        reverse("sign_off", args=[people.alice.pk]), {"skill": "units-cms", "note": "Solid"}
+        reverse("progress:sign_off", args=[people.alice.pk]),
+        {"skill": "units-cms", "note": "Solid"},
     )
     assert response.status_code == 302
     sign_off = SignOff.objects.get()
@@ -77,20 +78,24 @@ def test_it_signs_off_a_skill_with_date_and_name(client, people):
         "units-cms",
     )
     client.force_login(people.alice)
-    assert "signed by Sofia Soto on" in client.get(reverse("my_progress")).text
+    assert "signed by Sofia Soto on" in client.get(reverse("progress:my_progress")).text
 
 
 @pytest.mark.parametrize(("persona", "status"), [("ines", 403), ("alice", 403), ("igor", 403)])
 def test_it_refuses_sign_off_from_anyone_but_a_supervisor(client, people, persona, status):
     client.force_login(getattr(people, persona))
-    response = client.post(reverse("sign_off", args=[people.alice.pk]), {"skill": "units-cms"})
+    response = client.post(
+        reverse("progress:sign_off", args=[people.alice.pk]), {"skill": "units-cms"}
+    )
     assert response.status_code == status
     assert not SignOff.objects.exists()
 
 
 def test_it_refuses_sign_off_for_a_student_of_another_cohort(client, people):
     client.force_login(people.sofia)
-    response = client.post(reverse("sign_off", args=[people.bob.pk]), {"skill": "units-cms"})
+    response = client.post(
+        reverse("progress:sign_off", args=[people.bob.pk]), {"skill": "units-cms"}
+    )
     assert response.status_code == 404
     assert not SignOff.objects.exists()
 
@@ -98,7 +103,7 @@ def test_it_refuses_sign_off_for_a_student_of_another_cohort(client, people):
 def test_it_explains_a_bad_sign_off_and_saves_nothing(client, people):
     client.force_login(people.sofia)
     response = client.post(
-        reverse("sign_off", args=[people.alice.pk]), {"skill": "juggling"}, follow=True
+        reverse("progress:sign_off", args=[people.alice.pk]), {"skill": "juggling"}, follow=True
     )
     assert "Choose a skill area" in response.text
     assert not SignOff.objects.exists()
@@ -112,7 +117,7 @@ def test_it_explains_a_bad_sign_off_and_saves_nothing(client, people):
 )
 def test_it_shows_the_dashboard_only_to_supervisors(client, people, persona, status):
     client.force_login(getattr(people, persona))
-    assert client.get(reverse("supervisor_dashboard")).status_code == status
+    assert client.get(reverse("progress:supervisor_dashboard")).status_code == status
 
 
 def assigned(cohort, case):
@@ -123,7 +128,7 @@ def assigned(cohort, case):
 def test_it_lists_only_supervised_cohorts_and_flags_low_scores(client, people, case):
     answer(people.alice, case, WRONG, timezone.now(), assigned(people.cohort_a, case))
     client.force_login(people.sofia)
-    page = client.get(reverse("supervisor_dashboard")).text
+    page = client.get(reverse("progress:supervisor_dashboard")).text
     assert "Cohort A" in page and "Cohort B" not in page
     below = page[page.index("Below 70") : page.index("Every student")]
     assert "Alice Archer" in below
@@ -133,8 +138,8 @@ def test_it_lists_only_supervised_cohorts_and_flags_low_scores(client, people, c
 def test_it_takes_a_threshold_and_ignores_a_bad_one(client, people, case):
     answer(people.alice, case, RIGHT, timezone.now(), assigned(people.cohort_a, case))
     client.force_login(people.sofia)
-    assert "No student is below 70" in client.get(reverse("supervisor_dashboard")).text
-    page = client.get(reverse("supervisor_dashboard"), {"threshold": "nonsense"}).text
+    assert "No student is below 70" in client.get(reverse("progress:supervisor_dashboard")).text
+    page = client.get(reverse("progress:supervisor_dashboard"), {"threshold": "nonsense"}).text
     assert 'value="70"' in page
 
 
@@ -150,7 +155,7 @@ def test_it_runs_the_same_queries_for_5_and_50_students(client, people, case):
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as context:
-            client.get(reverse("supervisor_dashboard"))
+            client.get(reverse("progress:supervisor_dashboard"))
         return len(context.captured_queries)
 
     enrol(5, people.cohort_a, case)
@@ -164,7 +169,7 @@ def test_it_counts_only_the_cohorts_own_assignments_in_a_mean(client, people, ca
     answer(people.alice, case, WRONG, timezone.now(), assigned(people.cohort_b, case))
     answer(people.alice, case, WRONG, timezone.now())  # practice
     client.force_login(people.sofia)
-    page = client.get(reverse("supervisor_dashboard")).text
+    page = client.get(reverse("progress:supervisor_dashboard")).text
     assert "No student is below 70" in page
 
 
@@ -185,5 +190,5 @@ def test_it_keeps_each_cohorts_sign_off(client, people):
     people.cohort_b.supervisors.add(other)
     for supervisor in (people.sofia, other):
         client.force_login(supervisor)
-        client.post(reverse("sign_off", args=[people.alice.pk]), {"skill": "units-cms"})
+        client.post(reverse("progress:sign_off", args=[people.alice.pk]), {"skill": "units-cms"})
     assert sorted(s.signed_by.username for s in SignOff.objects.all()) == ["sofia", "vera"]

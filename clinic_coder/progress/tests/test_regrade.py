@@ -92,7 +92,7 @@ def test_it_keeps_manual_credit_on_record_but_no_longer_applies_it(client, peopl
     staff_page = client.get(reverse("teach:attempt", args=[people.cohort_a.pk, attempt.pk])).text
     assert "no longer applied: regraded since" in staff_page
     client.force_login(people.alice)
-    student_page = client.get(reverse("attempt_feedback", args=[attempt.pk])).text
+    student_page = client.get(reverse("practice:attempt_feedback", args=[attempt.pk])).text
     assert "no longer applied: the case was regraded since" in student_page
 
 

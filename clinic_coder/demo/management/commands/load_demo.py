@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from clinic_coder.accounts.demo import DEMO_COHORT, DEMO_PASSWORD, create_demo_accounts
 from clinic_coder.cases.loading import load_case_bank
 from clinic_coder.catalog.loading import load_catalog
 from clinic_coder.catalog.models import ProcedureCode
 from clinic_coder.cohorts.models import Cohort
-from clinic_coder.practice.demo import create_demo_activity
+from clinic_coder.demo.accounts import DEMO_COHORT, DEMO_PASSWORD, create_demo_accounts
+from clinic_coder.demo.activity import create_demo_activity
 
 
 class Command(BaseCommand):

@@ -2,9 +2,8 @@
 
 from django.db import transaction
 
+from clinic_coder.accounts.models import Role, User
 from clinic_coder.cohorts.models import Cohort, Enrollment
-
-from .models import Role, User
 
 DEMO_PASSWORD = "clinic-demo"
 

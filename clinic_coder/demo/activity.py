@@ -9,9 +9,8 @@ from django.utils import timezone
 from clinic_coder.cases.models import Case, CaseSet
 from clinic_coder.coding.types import ClaimLine
 from clinic_coder.cohorts.models import Assignment, Cohort
-
-from .models import Attempt
-from .workflows import open_draft, submit_answer
+from clinic_coder.practice.models import Attempt
+from clinic_coder.practice.workflows import open_draft, submit_answer
 
 DEMO_SET = "start-here"
 # (case slug, claim lines as student2 answered them): some right, some with typical slips.
