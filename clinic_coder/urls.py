@@ -11,6 +11,6 @@ urlpatterns = [
     path("", include("clinic_coder.cohorts.urls")),
     path("cases/", include("clinic_coder.cases.urls")),
     path("", include("clinic_coder.catalog.urls")),
-    path("practice/", include("clinic_coder.practice.urls")),
+    path("", include("clinic_coder.practice.urls")),
     path("teach/", include("clinic_coder.progress.urls_instructor")),
 ]

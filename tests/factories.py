@@ -1,6 +1,10 @@
 """Small keyword-only builders for test data; each test shows what it depends on."""
 
+import datetime
+
 PASSWORD = "correct-horse-battery"
+# When graded() submits, unless told otherwise: one moment for a whole test run.
+NOW = datetime.datetime.now(tz=datetime.UTC)
 
 
 def make_user(*, username: str, role: str = "student", **overrides: object):
@@ -95,3 +99,36 @@ def answer_data(lines: list[dict], *, token: str = "", initial: int | None = Non
         for name in ("code", "minutes", "units", "modifiers"):
             data[f"form-{index}-{name}"] = str(line.get(name, ""))
     return data
+
+
+# Answers and attempts, made the way students make them -------------------------------------
+
+
+def line(code: str = "97140", units: int = 2, minutes: int = 24, modifiers=()):
+    from clinic_coder.coding.types import ClaimLine
+
+    return ClaimLine(code=code, minutes=minutes, units=units, modifiers=frozenset(modifiers))
+
+
+RIGHT = [line()]  # 100 on make_case()'s 24-minute myofascial release
+WRONG_UNITS = [line(units=1)]  # 70
+WRONG_CODE = [line("97124")]  # 0
+
+
+def graded(*, student, case, lines, assignment=None, now=None):
+    """An attempt made the way a student makes one: open the case, submit."""
+    from clinic_coder.practice.workflows import open_draft, submit_answer
+
+    draft = open_draft(student=student, case=case, assignment=assignment)
+    now = now or NOW
+    return submit_answer(draft=draft, token=draft.token, lines=lines, now=now).attempt
+
+
+def assigned(*, cohort, slugs=("neck-release",), set_slug="basics", **fields):
+    """An assignment of new cases (the make_case default) to the cohort: (assignment, cases)."""
+    from clinic_coder.catalog.loading import load_catalog
+
+    load_catalog()
+    cases = [make_case(slug=slug, title=slug.replace("-", " ").title()) for slug in slugs]
+    case_set = make_case_set(slug=set_slug, title=set_slug.title(), cases=cases)
+    return make_assignment(cohort=cohort, case_set=case_set, **fields), cases

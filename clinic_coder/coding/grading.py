@@ -88,9 +88,7 @@ class _Match:
 
     @property
     def score(self) -> int:
-        earned = max(0, self.points)
-        # round half up of 100 * earned / available, in integers
-        return min(100, (200 * earned + self.available) // (2 * self.available))
+        return _percent(self.points, self.available)
 
 
 @dataclass(frozen=True)
@@ -182,6 +180,23 @@ def grade(
         findings=tuple(findings),
         matched_alternative=best.index,
     )
+
+
+def score_of(marks: Iterable[LineMark]) -> int:
+    """The score of a set of marks, by the formula above: what grade() gives for its marks,
+    and what an attempt scores after an instructor changes a mark's credit."""
+    marks = list(marks)
+    key_lines = sum(1 for mark in marks if mark.status != "extra")
+    points = sum(round(mark.credit * 10) for mark in marks)
+    if not key_lines:
+        return _percent(points + LINE_POINTS, LINE_POINTS)
+    return _percent(points, LINE_POINTS * key_lines)
+
+
+def _percent(points: int, available: int) -> int:
+    earned = max(0, points)
+    # round half up of 100 * earned / available, in integers
+    return min(100, (200 * earned + available) // (2 * available))
 
 
 # Reading the answer ---------------------------------------------------------------------------

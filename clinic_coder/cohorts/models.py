@@ -3,7 +3,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.crypto import get_random_string
 
 from clinic_coder.cases.models import PROFILE_CHOICES
@@ -107,6 +108,31 @@ class AssignmentQuerySet(models.QuerySet):
         return self.filter(
             cohort__enrollments__student=user, cohort__enrollments__active=True
         ).distinct()
+
+    def with_own_due_at(self, student: settings.AUTH_USER_MODEL) -> "AssignmentQuerySet":
+        """Each assignment with own_due_at: this student's due date (Terms.due_at, in SQL)."""
+        return self.annotate(
+            own_due_at=AssignmentOverride.own_due_at(
+                assignment=OuterRef("pk"), student=student, usual=F("due_at")
+            )
+        )
+
+    def holding_back_practice(
+        self, student: settings.AUTH_USER_MODEL, now: datetime.datetime
+    ) -> "AssignmentQuerySet":
+        """The student's assignments whose cases practice must not show yet.
+
+        Practice shows the key at once; for an assignment that defers its feedback or is timed,
+        that would hand over the answer (or unlimited time) while the student may still submit:
+        before their own due date, or for as long as the assignment takes late work.
+        """
+        return (
+            self.for_student(student)
+            .filter(Q(feedback=Assignment.Feedback.AFTER_DUE) | Q(time_limit_minutes__isnull=False))
+            .with_own_due_at(student)
+            # Late work keeps the assignment open past the due date: so does the hold.
+            .filter(Q(own_due_at__gte=now) | Q(late_policy=Assignment.LatePolicy.MARKED_LATE))
+        )
 
 
 class Assignment(models.Model):
@@ -238,3 +264,14 @@ class AssignmentOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student}: {self.assignment}"
+
+    @staticmethod
+    def own_due_at(*, assignment: OuterRef, student: object, usual: F) -> Coalesce:
+        """SQL for a student's own due date: their extension's date, else the usual one.
+
+        The same rule as Terms.of, for queries that filter or annotate many rows at once.
+        """
+        extended = AssignmentOverride.objects.filter(
+            assignment=assignment, student=student, due_at__isnull=False
+        ).values("due_at")[:1]
+        return Coalesce(Subquery(extended), usual)

@@ -2,17 +2,22 @@
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from clinic_coder.cases.models import Case, CaseRevision
+from clinic_coder.cases.models import Case, CaseRevision, CaseVariant
+from clinic_coder.catalog.models import current_catalog
+from clinic_coder.coding.catalog import Catalog
+from clinic_coder.coding.grading import grade
+from clinic_coder.coding.profiles import get_profile
+from clinic_coder.coding.serial import line_to_json, mark_to_json
 from clinic_coder.coding.skills import SKILLS
-from clinic_coder.coding.types import ClaimLine, LineMark
+from clinic_coder.coding.types import ClaimLine, Grade, PayerProfile
 from clinic_coder.coding.types import Finding as EngineFinding
-from clinic_coder.cohorts.models import Assignment
+from clinic_coder.cohorts.models import Assignment, AssignmentOverride
 
 MARK_LABELS = {
     "right": "Right",
@@ -23,11 +28,31 @@ MARK_LABELS = {
 }
 
 
-def marks_to_json(marks: Iterable[LineMark]) -> list[dict]:
-    return [
-        {"code": m.code, "status": m.status, "credit": m.credit, "reasons": list(m.reasons)}
-        for m in marks
-    ]
+@dataclass(frozen=True)
+class Grading:
+    """An answer graded against one variant of a case revision: what an attempt stores."""
+
+    variant: CaseVariant
+    result: Grade
+
+    @property
+    def key(self) -> dict:
+        """The key as the student is shown it: every acceptable claim, and the minutes drawn."""
+        return {
+            "alternatives": [
+                [line_to_json(line) for line in claim]
+                for claim in self.variant.expected.alternatives
+            ],
+            "minutes": self.variant.minutes,
+        }
+
+    @property
+    def explanation(self) -> list[str]:
+        return [step.message for step in self.variant.expected.steps]
+
+    @property
+    def marks(self) -> list[dict]:
+        return [mark_to_json(mark) for mark in self.result.marks]
 
 
 class Draft(models.Model):
@@ -68,6 +93,13 @@ class AttemptQuerySet(models.QuerySet):
     def of(self, student: settings.AUTH_USER_MODEL) -> "AttemptQuerySet":
         return self.filter(student=student)
 
+    def for_cohort(self, cohort) -> "AttemptQuerySet":
+        """The attempts staff of this cohort grade: those on its own assignments.
+
+        Never a student's work for another cohort (another instructor grades that), nor practice.
+        """
+        return self.filter(assignment__cohort=cohort)
+
     def in_practice(self) -> "AttemptQuerySet":
         return self.filter(assignment__isnull=True)
 
@@ -84,16 +116,12 @@ class AttemptQuerySet(models.QuerySet):
         An assignment that defers feedback releases it after the student's own due date (an
         override's date when there is one, as Terms has it), so a score never leaks early.
         """
-        from clinic_coder.cohorts.models import AssignmentOverride
-
-        own_due = AssignmentOverride.objects.filter(
+        own_due_at = AssignmentOverride.own_due_at(
             assignment=models.OuterRef("assignment"),
             student=models.OuterRef("student"),
-            due_at__isnull=False,
-        ).values("due_at")[:1]
-        return self.annotate(
-            own_due_at=Coalesce(models.Subquery(own_due), models.F("assignment__due_at"))
-        ).filter(
+            usual=models.F("assignment__due_at"),
+        )
+        return self.annotate(own_due_at=own_due_at).filter(
             models.Q(assignment__isnull=True)
             | models.Q(assignment__feedback=Assignment.Feedback.IMMEDIATE)
             | models.Q(own_due_at__lt=now)
@@ -136,8 +164,64 @@ class Attempt(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("practice:attempt_feedback", args=[self.pk])
 
-    def record_findings(self, findings: Iterable[EngineFinding], *, replace: bool = False) -> None:
-        """Store the grader's findings for this attempt, dated with the attempt itself."""
+    def claim(self) -> list[ClaimLine]:
+        """The lines the student claimed, as stored."""
+        return [line.as_claim_line() for line in self.lines.all()]
+
+    def grading(
+        self,
+        revision: CaseRevision,
+        lines: list[ClaimLine] | None = None,
+        *,
+        profile: PayerProfile | None = None,
+        catalog: Catalog | None = None,
+    ) -> Grading:
+        """This attempt's answer (or these lines) graded against its variant of a revision.
+
+        The variant is the attempt's seed under its payer profile, or under another profile
+        (the same visit counted by the other unit method). Nothing is stored.
+        """
+        catalog = catalog or current_catalog()
+        profile = profile or get_profile(self.payer_profile)
+        variant = revision.variant(self.seed, catalog, profile)
+        lines = self.claim() if lines is None else lines
+        return Grading(variant, grade(variant.expected, lines, profile, catalog))
+
+    def grade_against(
+        self, revision: CaseRevision, lines: list[ClaimLine] | None = None
+    ) -> Grading:
+        """Grade and store: the key, explanation, marks, score and findings, all from one
+        grading of one variant. A new attempt stores its answer lines too; a stored one is
+        graded on the lines it has. The only code that sets an attempt's score from the engine;
+        call it inside the workflow's transaction."""
+        graded = self.grading(revision, lines)
+        new = self.pk is None
+        self.revision = revision
+        self.score = graded.result.score
+        self.key = graded.key
+        self.explanation = graded.explanation
+        self.marks = graded.marks
+        if new:
+            self.save()
+            AnswerLine.objects.bulk_create(
+                AnswerLine(
+                    attempt=self,
+                    position=position,
+                    code=line.code.strip().upper(),
+                    minutes=line.minutes,
+                    units=line.units,
+                    modifiers=sorted(line.modifiers),
+                )
+                for position, line in enumerate(lines)
+            )
+        else:
+            self.save(update_fields=["revision", "score", "key", "explanation", "marks"])
+        self._record_findings(graded.result.findings, replace=not new)
+        return graded
+
+    def _record_findings(self, findings: Iterable[EngineFinding], *, replace: bool) -> None:
+        """Store the grader's findings for this attempt, dated with the attempt itself: they
+        belong to the moment of the attempt, for progress over time, even after a regrade."""
         if replace:
             self.findings.all().delete()
         Finding.objects.bulk_create(
@@ -222,6 +306,69 @@ class Finding(models.Model):
     @property
     def skill_label(self) -> str:
         return SKILLS.get(self.skill, self.skill)
+
+
+class ManualCredit(models.Model):
+    """An instructor's change to the credit of one line of an attempt: who, when, old, new, why.
+
+    The student sees it on their feedback page; the attempt's score is recomputed from it. A
+    regrade later replaces the marks from the engine alone: the credit then no longer applies
+    (voided_by names that regrade) but stays in the audit trail.
+    """
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="manual_credits")
+    mark_index = models.PositiveSmallIntegerField(help_text="Which mark of the attempt.")
+    code = models.CharField(max_length=12)
+    old_credit = models.FloatField()
+    new_credit = models.FloatField()
+    old_score = models.PositiveSmallIntegerField()
+    new_score = models.PositiveSmallIntegerField()
+    reason = models.TextField()
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    given_at = models.DateTimeField()
+    voided_by = models.ForeignKey(
+        "Regrade",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="voided_credits",
+        help_text="The regrade that replaced the marks this credit was given on.",
+    )
+
+    class Meta:
+        db_table = "progress_manualcredit"
+        ordering = ["given_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.old_credit} -> {self.new_credit} by {self.given_by}"
+
+    @property
+    def applies(self) -> bool:
+        """Whether the attempt's current marks still carry this credit."""
+        return self.voided_by_id is None
+
+
+class Regrade(models.Model):
+    """One attempt moved to a case's newer key: the scores before and after, and by whom."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="regrades")
+    old_version = models.PositiveIntegerField()
+    new_version = models.PositiveIntegerField()
+    old_score = models.PositiveSmallIntegerField()
+    new_score = models.PositiveSmallIntegerField()
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    done_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "progress_regrade"
+        ordering = ["done_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Attempt {self.attempt_id}: v{self.old_version} -> v{self.new_version}"
 
 
 class TrainerDrill(models.Model):

@@ -1,10 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from . import views, views_staff
 
 app_name = "practice"
 
-urlpatterns = [
+student_urlpatterns = [
     path("", views.student_home, name="student_home"),
     path("weak-spots/", views.practise_weak_spots, name="practise_weak_spots"),
     path("sets/<slug:slug>/", views.case_set_detail, name="practice_case_set"),
@@ -31,4 +31,28 @@ urlpatterns = [
     path("attempts/<int:pk>/", views.attempt_feedback, name="attempt_feedback"),
     path("codes/", views.code_search, name="code_search"),
     path("trainer/", views.unit_trainer, name="unit_trainer"),
+]
+
+# Staff pages that read or change an attempt's score, under the instructors' /teach/ paths.
+staff_urlpatterns = [
+    path(
+        "cohorts/<int:cohort_id>/attempts/<int:attempt_id>/",
+        views_staff.staff_attempt,
+        name="staff_attempt",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/attempts/<int:attempt_id>/marks/<int:index>/credit/",
+        views_staff.give_credit,
+        name="give_credit",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/cases/<slug:slug>/regrade/",
+        views_staff.regrade_case,
+        name="regrade_case",
+    ),
+]
+
+urlpatterns = [
+    path("practice/", include(student_urlpatterns)),
+    path("teach/", include(staff_urlpatterns)),
 ]

@@ -14,7 +14,6 @@ from clinic_coder.accounts.decorators import role_required
 from clinic_coder.accounts.models import Role
 from clinic_coder.cases.models import Case, CaseSet
 from clinic_coder.catalog.models import ProcedureCode, current_catalog
-from clinic_coder.coding.grading import grade
 from clinic_coder.coding.profiles import get_profile
 from clinic_coder.coding.skills import SKILLS
 from clinic_coder.coding.techniques import TECHNIQUES
@@ -27,7 +26,6 @@ from .models import Attempt, Finding
 from .workflows import (
     SubmissionRefused,
     attempts_left,
-    guarded_assignments,
     guarded_case_ids,
     new_variant,
     open_draft,
@@ -152,7 +150,7 @@ def _unavailable(
         context = {"case": case, "assignment": assignment, "terms": terms, "reason": "not_open"}
     else:
         holding = (
-            guarded_assignments(request.user, now)
+            Assignment.objects.holding_back_practice(request.user, now)
             .filter(case_set__items__case=case)
             .select_related("case_set", "cohort")
             .order_by("own_due_at")
@@ -303,20 +301,18 @@ def attempt_feedback(request: HttpRequest, pk: int) -> HttpResponse:
 
 def method_comparison(attempt: Attempt) -> list[dict]:
     """The same variant keyed and graded under both unit methods, side by side."""
-    catalog = current_catalog()
     profile = get_profile(attempt.payer_profile)
-    lines = [line.as_claim_line() for line in attempt.lines.all()]
     columns = []
     for method, label in (("cms", "CMS 8-minute rule"), ("per-code", "Per-code method")):
-        variant_profile = dataclasses.replace(profile, unit_method=method)
-        variant = attempt.revision.variant(attempt.seed, catalog, profile=variant_profile)
-        result = grade(variant.expected, lines, variant_profile, catalog)
+        graded = attempt.grading(
+            attempt.revision, profile=dataclasses.replace(profile, unit_method=method)
+        )
         columns.append(
             {
                 "label": label,
                 "current": method == profile.unit_method,
-                "claim": variant.expected.claim,
-                "score": result.score,
+                "claim": graded.variant.expected.claim,
+                "score": graded.result.score,
             }
         )
     return columns

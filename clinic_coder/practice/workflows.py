@@ -1,22 +1,29 @@
-"""The student's workflows: open a case, keep the answer in progress, submit and grade it."""
+"""The workflows of practice: open a case, keep the answer in progress, submit and grade it -
+and the two ways staff change a score, manual credit and regrading.
+
+Every change of an attempt's score happens in one of these functions, inside one transaction,
+and is announced after commit (scores.score_changed). The grading itself is
+Attempt.grade_against, used by all of them.
+"""
 
 import datetime
 import re
 import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db import IntegrityError, models, transaction
+from django.db.models import QuerySet
 
-from clinic_coder.cases.models import Case, CaseVariant
-from clinic_coder.catalog.models import current_catalog
-from clinic_coder.coding.grading import grade
+from clinic_coder.cases.models import Case, CaseRevision
+from clinic_coder.coding.grading import score_of
 from clinic_coder.coding.profiles import get_profile
+from clinic_coder.coding.serial import mark_from_json
 from clinic_coder.coding.types import ClaimLine
-from clinic_coder.cohorts.models import Assignment, AssignmentOverride, Terms
+from clinic_coder.cohorts.models import Assignment, Cohort, Terms
 
-from .models import AnswerLine, Attempt, Draft, marks_to_json
+from .models import Attempt, Draft, Grading, ManualCredit, Regrade
+from .scores import ScoreChange, score_changed_after_commit
 
 MAX_LINE_MINUTES = 240
 MAX_LINE_UNITS = 24
@@ -55,30 +62,10 @@ def open_draft(*, student, case: Case, assignment: Assignment | None = None) -> 
         return drafts.get()
 
 
-def guarded_assignments(student, now: datetime.datetime) -> QuerySet:
-    """The student's assignments whose cases practice must not show yet.
-
-    Practice shows the key at once; for an assignment that defers its feedback or is timed,
-    that would hand over the answer (or unlimited time) while the student may still submit:
-    before their own due date, or for as long as the assignment takes late work.
-    """
-    own_due = AssignmentOverride.objects.filter(
-        assignment=OuterRef("pk"), student=student, due_at__isnull=False
-    ).values("due_at")[:1]
-    return (
-        Assignment.objects.for_student(student)
-        .filter(Q(feedback=Assignment.Feedback.AFTER_DUE) | Q(time_limit_minutes__isnull=False))
-        .annotate(own_due_at=Coalesce(Subquery(own_due), F("due_at")))
-        # Late work keeps the assignment open past the due date: so does the guard.
-        .filter(Q(own_due_at__gte=now) | Q(late_policy=Assignment.LatePolicy.MARKED_LATE))
-    )
-
-
 def guarded_case_ids(student, now: datetime.datetime) -> QuerySet:
-    """Ids of the cases in guarded_assignments(), for excluding them from practice."""
-    return Case.objects.filter(
-        set_items__case_set__assignments__in=guarded_assignments(student, now)
-    ).values("pk")
+    """Ids of the cases practice must not show yet (Assignment.objects.holding_back_practice)."""
+    held = Assignment.objects.holding_back_practice(student, now)
+    return Case.objects.filter(set_items__case_set__assignments__in=held).values("pk")
 
 
 def new_variant(*, draft: Draft) -> Draft:
@@ -146,44 +133,26 @@ def submit_answer(
                 # The time limit passed: what counts is the answer as saved by then.
                 lines = lines_from_draft(draft.lines)
         revision = draft.case.current_revision()
-        profile = profile_for(draft.case, assignment)
-        variant = revision.variant(draft.seed, current_catalog(), profile)
-        result = grade(variant.expected, lines, profile, current_catalog())
+        attempt = Attempt(
+            student=draft.student,
+            case=draft.case,
+            assignment=assignment,
+            seed=draft.seed,
+            payer_profile=profile_for(draft.case, assignment).key,
+            token=token,
+            started_at=draft.started_at,
+            submitted_at=now,
+            late=terms is not None and now > terms.due_at,
+        )
         try:
             with transaction.atomic():
-                attempt = Attempt.objects.create(
-                    student=draft.student,
-                    case=draft.case,
-                    revision=revision,
-                    assignment=assignment,
-                    seed=draft.seed,
-                    payer_profile=profile.key,
-                    token=token,
-                    score=result.score,
-                    key=key_to_json(variant),
-                    explanation=[step.message for step in variant.expected.steps],
-                    marks=marks_to_json(result.marks),
-                    started_at=draft.started_at,
-                    submitted_at=now,
-                    late=terms is not None and now > terms.due_at,
-                )
+                attempt.grade_against(revision, lines)
         except IntegrityError:
             # The same submit arrived twice at once and the other request stored it first.
             done = Attempt.objects.get(token=token, student=draft.student)
             return Submission(done, created=False)
-        AnswerLine.objects.bulk_create(
-            AnswerLine(
-                attempt=attempt,
-                position=position,
-                code=line.code.strip().upper(),
-                minutes=line.minutes,
-                units=line.units,
-                modifiers=sorted(line.modifiers),
-            )
-            for position, line in enumerate(lines)
-        )
-        attempt.record_findings(result.findings)
         draft.delete()
+        score_changed_after_commit(attempt, old_score=None, cause=ScoreChange.Cause.SUBMIT)
         return Submission(attempt, created=True)
 
 
@@ -197,24 +166,6 @@ def _check_assignment(
     left = attempts_left(student=draft.student, case=draft.case, assignment=assignment)
     if left == 0:
         raise SubmissionRefused("You have used every attempt this assignment allows on this case.")
-
-
-def key_to_json(variant: CaseVariant) -> dict:
-    return {
-        "alternatives": [
-            [
-                {
-                    "code": line.code,
-                    "minutes": line.minutes,
-                    "units": line.units,
-                    "modifiers": sorted(line.modifiers),
-                }
-                for line in claim
-            ]
-            for claim in variant.expected.alternatives
-        ],
-        "minutes": variant.minutes,
-    }
 
 
 def lines_from_draft(rows: list) -> list[ClaimLine]:
@@ -252,3 +203,177 @@ def _whole(value: object, low: int, high: int) -> int | None:
     except ValueError:
         return None
     return number if low <= number <= high else None
+
+
+# Manual credit --------------------------------------------------------------------------------
+
+
+class CreditRefused(Exception):
+    """The credit cannot be given; the message says why."""
+
+
+def credit_problem(mark: dict, credit: Decimal) -> str | None:
+    """Why this credit cannot be given to this mark, or None if it can."""
+    if credit * 10 != int(credit * 10):
+        return "Give the credit in steps of 0.1 (for example 0.5 or 0.7)."
+    if mark["status"] == "extra":
+        if credit not in (Decimal("-0.5"), Decimal(0)):
+            return "An extra line can only have its penalty waived (0) or restored (-0.5)."
+        return None
+    if not Decimal(0) <= credit <= Decimal(1):
+        return "The credit for a line of the key must be between 0 and 1."
+    return None
+
+
+def give_manual_credit(
+    *,
+    attempt: Attempt,
+    mark_index: int,
+    credit: Decimal,
+    reason: str,
+    by: object,
+    now: datetime.datetime,
+) -> ManualCredit:
+    """Change one mark's credit and rescore the attempt, with an audit record, all or nothing."""
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if not 0 <= mark_index < len(attempt.marks):
+            raise CreditRefused("This attempt has no such line.")
+        marks = [dict(mark) for mark in attempt.marks]
+        mark = marks[mark_index]
+        problem = credit_problem(mark, credit)
+        if problem:
+            raise CreditRefused(problem)
+        old_credit, old_score = mark["credit"], attempt.score
+        mark["credit"] = float(credit)
+        mark["reasons"] = [*mark["reasons"], f"credit set to {credit} by {by}: {reason}"]
+        attempt.marks = marks
+        attempt.score = score_of(mark_from_json(m) for m in marks)
+        attempt.save(update_fields=["marks", "score"])
+        given = ManualCredit.objects.create(
+            attempt=attempt,
+            mark_index=mark_index,
+            code=mark["code"],
+            old_credit=old_credit,
+            new_credit=float(credit),
+            old_score=old_score,
+            new_score=attempt.score,
+            reason=reason,
+            given_by=by,
+            given_at=now,
+        )
+        score_changed_after_commit(
+            attempt, old_score=old_score, cause=ScoreChange.Cause.MANUAL_CREDIT
+        )
+        return given
+
+
+# Regrading ------------------------------------------------------------------------------------
+#
+# Regrading moves an attempt to its case's current revision: the same lines and the same seed,
+# graded against the new key. Manual credit given before a regrade stays in the audit trail but
+# no longer applies (ManualCredit.voided_by): the new marks come from the engine alone, since
+# the old credit was given on lines of a key that no longer exists.
+
+
+class RegradeRefused(Exception):
+    """The regrade cannot be applied; the message says why."""
+
+
+@dataclass(frozen=True)
+class RegradePlan:
+    """One attempt, graded again against the case's current revision (not yet saved)."""
+
+    attempt: Attempt
+    graded: Grading
+    manual_credits: int
+
+    @property
+    def old_score(self) -> int:
+        return self.attempt.score
+
+    @property
+    def new_score(self) -> int:
+        return self.graded.result.score
+
+    @property
+    def key_change(self) -> str:
+        old, new = describe_key(self.attempt.key), describe_key(self.graded.key)
+        return "no change for this variant" if old == new else f"{old} → {new}"
+
+
+def describe_key(key: dict) -> str:
+    claims = [
+        ", ".join(
+            f"{line['code']} x{line['units']}"
+            + (f" {' '.join(line['modifiers'])}" if line["modifiers"] else "")
+            for line in claim
+        )
+        or "nothing billable"
+        for claim in key.get("alternatives", [])
+    ]
+    return " or ".join(claims)
+
+
+def outdated_attempts(*, case: Case, cohort: Cohort, revision: CaseRevision) -> QuerySet:
+    return (
+        Attempt.objects.for_cohort(cohort)
+        .filter(case=case, revision__version__lt=revision.version)
+        .select_related("student", "revision")
+        .prefetch_related("lines")
+        .annotate(
+            credit_count=models.Count(
+                "manual_credits", filter=models.Q(manual_credits__voided_by__isnull=True)
+            )
+        )
+        .order_by("student__last_name", "student__first_name", "submitted_at", "pk")
+    )
+
+
+def plan_regrade(*, case: Case, cohort: Cohort) -> tuple[CaseRevision, list[RegradePlan]]:
+    """What regrading the cohort's attempts on an older revision of the case would change."""
+    revision = case.current_revision()
+    plans = [
+        RegradePlan(attempt, attempt.grading(revision), manual_credits=attempt.credit_count)
+        for attempt in outdated_attempts(case=case, cohort=cohort, revision=revision)
+    ]
+    return revision, plans
+
+
+def apply_regrade(
+    *, case: Case, cohort: Cohort, version: int, by: object, now: datetime.datetime
+) -> list[Regrade]:
+    """Regrade every outdated attempt of the cohort on the case, all or nothing.
+
+    version is the revision the preview showed: if the case changed again since, nothing is
+    done, so staff never apply a regrade they have not seen.
+    """
+    with transaction.atomic():
+        revision = case.current_revision()
+        if revision.version != version:
+            raise RegradeRefused(
+                "The case changed again since the preview was shown. Check the new preview."
+            )
+        return [
+            _regrade(attempt, revision, by, now)
+            for attempt in outdated_attempts(case=case, cohort=cohort, revision=revision)
+        ]
+
+
+def _regrade(
+    attempt: Attempt, revision: CaseRevision, by: object, now: datetime.datetime
+) -> Regrade:
+    old_version, old_score = attempt.revision.version, attempt.score
+    attempt.grade_against(revision)
+    regrade = Regrade.objects.create(
+        attempt=attempt,
+        old_version=old_version,
+        new_version=revision.version,
+        old_score=old_score,
+        new_score=attempt.score,
+        done_by=by,
+        done_at=now,
+    )
+    attempt.manual_credits.filter(voided_by__isnull=True).update(voided_by=regrade)
+    score_changed_after_commit(attempt, old_score=old_score, cause=ScoreChange.Cause.REGRADE)
+    return regrade

@@ -1,38 +1,22 @@
-"""The gradebook, and the two audited ways staff change a score: manual credit and regrading.
+"""The gradebook: reading scores, never changing them (practice.workflows changes scores).
 
 A gradebook cell is one student's score on one assignment: the mean over the assignment's cases
 of the attempt that counts for each case (the best or the last, as the assignment says), a case
 not attempted counting 0. A cell with no attempt at all shows no score.
-
-Regrading moves an attempt to its case's current revision: the same lines and the same seed,
-graded against the new key. Manual credit given before a regrade stays recorded in the audit
-trail but no longer applies: the new marks come from the engine alone, since the old credit was
-given on lines of a key that no longer exists.
 """
 
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Prefetch
 
-from clinic_coder.cases.models import Case, CaseRevision, CaseSetItem
-from clinic_coder.catalog.models import current_catalog
-from clinic_coder.coding.grading import grade
-from clinic_coder.coding.profiles import get_profile
-from clinic_coder.coding.types import Grade
+from clinic_coder.cases.models import Case, CaseSetItem
 from clinic_coder.cohorts.models import Assignment, Cohort, Terms
-from clinic_coder.practice.models import Attempt, marks_to_json
-from clinic_coder.practice.workflows import key_to_json
-
-from .models import ManualCredit, Regrade
-
-# Points in tenths, as the engine counts them (clinic_coder/coding/grading.py).
-LINE_POINTS = 10
+from clinic_coder.practice.models import Attempt
 
 
 def active_students(cohort: Cohort) -> models.QuerySet:
@@ -41,14 +25,6 @@ def active_students(cohort: Cohort) -> models.QuerySet:
         .objects.filter(enrollments__cohort=cohort, enrollments__active=True)
         .order_by("last_name", "first_name", "username")
     )
-
-
-def cohort_attempts(cohort: Cohort) -> models.QuerySet:
-    """The attempts staff of this cohort may read and grade: those on its own assignments.
-
-    Never a student's work for another cohort (another instructor grades that), nor practice.
-    """
-    return Attempt.objects.filter(assignment__cohort=cohort)
 
 
 # Gradebook cells ------------------------------------------------------------------------------
@@ -184,190 +160,3 @@ def student_assignments(
         override = next(iter(assignment.overrides.all()), None)
         result.append((assignment, cell, Terms.of(assignment, override)))
     return result
-
-
-# Manual credit --------------------------------------------------------------------------------
-
-
-class CreditRefused(Exception):
-    """The credit cannot be given; the message says why."""
-
-
-def score_from_marks(marks: list[dict]) -> int:
-    """The engine's score formula (docs/scoring.md), applied to an attempt's stored marks."""
-    key_lines = sum(1 for mark in marks if mark["status"] != "extra")
-    points = sum(round(Decimal(str(mark["credit"])) * 10) for mark in marks)
-    available = LINE_POINTS * key_lines
-    if not key_lines:
-        # Nothing billable: recognising that is worth one line's points.
-        available = LINE_POINTS
-        points += LINE_POINTS
-    earned = max(0, points)
-    return min(100, (200 * earned + available) // (2 * available))
-
-
-def credit_problem(mark: dict, credit: Decimal) -> str | None:
-    """Why this credit cannot be given to this mark, or None if it can."""
-    if credit * 10 != int(credit * 10):
-        return "Give the credit in steps of 0.1 (for example 0.5 or 0.7)."
-    if mark["status"] == "extra":
-        if credit not in (Decimal("-0.5"), Decimal(0)):
-            return "An extra line can only have its penalty waived (0) or restored (-0.5)."
-        return None
-    if not Decimal(0) <= credit <= Decimal(1):
-        return "The credit for a line of the key must be between 0 and 1."
-    return None
-
-
-def give_manual_credit(
-    *,
-    attempt: Attempt,
-    mark_index: int,
-    credit: Decimal,
-    reason: str,
-    by: object,
-    now: datetime.datetime,
-) -> ManualCredit:
-    """Change one mark's credit and rescore the attempt, with an audit record, all or nothing."""
-    with transaction.atomic():
-        attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
-        if not 0 <= mark_index < len(attempt.marks):
-            raise CreditRefused("This attempt has no such line.")
-        marks = [dict(mark) for mark in attempt.marks]
-        mark = marks[mark_index]
-        problem = credit_problem(mark, credit)
-        if problem:
-            raise CreditRefused(problem)
-        old_credit, old_score = mark["credit"], attempt.score
-        mark["credit"] = float(credit)
-        mark["reasons"] = [*mark["reasons"], f"credit set to {credit} by {by}: {reason}"]
-        attempt.marks = marks
-        attempt.score = score_from_marks(marks)
-        attempt.save(update_fields=["marks", "score"])
-        return ManualCredit.objects.create(
-            attempt=attempt,
-            mark_index=mark_index,
-            code=mark["code"],
-            old_credit=old_credit,
-            new_credit=float(credit),
-            old_score=old_score,
-            new_score=attempt.score,
-            reason=reason,
-            given_by=by,
-            given_at=now,
-        )
-
-
-# Regrading ------------------------------------------------------------------------------------
-
-
-class RegradeRefused(Exception):
-    """The regrade cannot be applied; the message says why."""
-
-
-@dataclass(frozen=True)
-class RegradePlan:
-    """One attempt, graded again against the case's current revision (not yet saved)."""
-
-    attempt: Attempt
-    result: Grade
-    key: dict
-    explanation: list[str]
-    manual_credits: int
-
-    @property
-    def old_score(self) -> int:
-        return self.attempt.score
-
-    @property
-    def new_score(self) -> int:
-        return self.result.score
-
-    @property
-    def key_change(self) -> str:
-        old, new = describe_key(self.attempt.key), describe_key(self.key)
-        return "no change for this variant" if old == new else f"{old} → {new}"
-
-
-def describe_key(key: dict) -> str:
-    claims = [
-        ", ".join(
-            f"{line['code']} x{line['units']}"
-            + (f" {' '.join(line['modifiers'])}" if line["modifiers"] else "")
-            for line in claim
-        )
-        or "nothing billable"
-        for claim in key.get("alternatives", [])
-    ]
-    return " or ".join(claims)
-
-
-def outdated_attempts(*, case: Case, cohort: Cohort, revision: CaseRevision) -> models.QuerySet:
-    return (
-        cohort_attempts(cohort)
-        .filter(case=case, revision__version__lt=revision.version)
-        .select_related("student", "revision")
-        .prefetch_related("lines")
-        .annotate(credit_count=models.Count("manual_credits"))
-        .order_by("student__last_name", "student__first_name", "submitted_at", "pk")
-    )
-
-
-def plan_regrade(*, case: Case, cohort: Cohort) -> tuple[CaseRevision, list[RegradePlan]]:
-    """What regrading the cohort's attempts on an older revision of the case would change."""
-    revision = case.current_revision()
-    catalog = current_catalog()
-    plans = []
-    for attempt in outdated_attempts(case=case, cohort=cohort, revision=revision):
-        profile = get_profile(attempt.payer_profile)
-        variant = revision.variant(attempt.seed, catalog, profile)
-        lines = [line.as_claim_line() for line in attempt.lines.all()]
-        plans.append(
-            RegradePlan(
-                attempt=attempt,
-                result=grade(variant.expected, lines, profile, catalog),
-                key=key_to_json(variant),
-                explanation=[step.message for step in variant.expected.steps],
-                manual_credits=attempt.credit_count,
-            )
-        )
-    return revision, plans
-
-
-def apply_regrade(
-    *, case: Case, cohort: Cohort, version: int, by: object, now: datetime.datetime
-) -> list[Regrade]:
-    """Regrade every outdated attempt of the cohort on the case, all or nothing.
-
-    version is the revision the preview showed: if the case changed again since, nothing is
-    done, so staff never apply a regrade they have not seen.
-    """
-    with transaction.atomic():
-        revision, plans = plan_regrade(case=case, cohort=cohort)
-        if revision.version != version:
-            raise RegradeRefused(
-                "The case changed again since the preview was shown. Check the new preview."
-            )
-        return [_apply(plan, revision, by, now) for plan in plans]
-
-
-def _apply(plan: RegradePlan, revision: CaseRevision, by: object, now: datetime.datetime):
-    attempt, result = plan.attempt, plan.result
-    old_version, old_score = attempt.revision.version, attempt.score
-    attempt.revision = revision
-    attempt.score = result.score
-    attempt.key = plan.key
-    attempt.explanation = plan.explanation
-    attempt.marks = marks_to_json(result.marks)
-    attempt.save(update_fields=["revision", "score", "key", "explanation", "marks"])
-    # The findings still belong to the moment of the attempt, for progress over time.
-    attempt.record_findings(result.findings, replace=True)
-    return Regrade.objects.create(
-        attempt=attempt,
-        old_version=old_version,
-        new_version=revision.version,
-        old_score=old_score,
-        new_score=attempt.score,
-        done_by=by,
-        done_at=now,
-    )

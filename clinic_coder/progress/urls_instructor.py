@@ -14,22 +14,9 @@ urlpatterns = [
         name="student_assignment",
     ),
     path(
-        "cohorts/<int:cohort_id>/attempts/<int:attempt_id>/", views.attempt_detail, name="attempt"
-    ),
-    path(
-        "cohorts/<int:cohort_id>/attempts/<int:attempt_id>/marks/<int:index>/credit/",
-        views.give_credit,
-        name="give_credit",
-    ),
-    path(
         "cohorts/<int:cohort_id>/assignments/<int:assignment_id>/analysis/",
         views.item_analysis,
         name="item_analysis",
     ),
     path("cohorts/<int:cohort_id>/heatmap/", views.heatmap, name="heatmap"),
-    path(
-        "cohorts/<int:cohort_id>/cases/<slug:slug>/regrade/",
-        views.regrade_case,
-        name="regrade_case",
-    ),
 ]

@@ -5,9 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from clinic_coder.progress.tests.test_gradebook import WRONG_CODE, assigned, graded
 from tests.browser.accessibility import scan
-from tests.factories import log_in
+from tests.factories import WRONG_CODE, assigned, graded, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clinic_coder.coding.grading import grade
+from clinic_coder.coding.grading import grade, score_of
 from clinic_coder.coding.rules import RULES
 from clinic_coder.coding.skills import SKILLS
 from clinic_coder.coding.types import (
@@ -773,6 +773,8 @@ def test_it_never_raises_and_stays_within_0_and_100(
     assert 0 <= result.score <= 100
     assert 0 <= result.matched_alternative < len(expected.alternatives)
     assert all(-0.5 <= mark.credit <= 1 for mark in result.marks)
+    # One formula: the score of the marks alone is the score the grader gave.
+    assert score_of(result.marks) == result.score
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -6,14 +6,14 @@ from django.urls import reverse
 
 from clinic_coder.cohorts.models import Enrollment
 from clinic_coder.progress.exports import safe_cell
-from clinic_coder.progress.tests.test_gradebook import (
+from tests.factories import (
     RIGHT,
     WRONG_CODE,
     assigned,
     graded,
     line,
+    make_user,
 )
-from tests.factories import make_user
 
 
 def read_csv(response) -> list[list[str]]:

@@ -4,40 +4,18 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
-from clinic_coder.catalog.loading import load_catalog
-from clinic_coder.coding.types import ClaimLine
 from clinic_coder.cohorts.models import Enrollment
-from clinic_coder.practice.models import Attempt
-from clinic_coder.practice.workflows import open_draft, submit_answer
 from clinic_coder.progress.gradebook import Cell, Tried, assignment_cell, counted_attempt
-from tests.factories import make_assignment, make_case, make_case_set, make_user
-
-NOW = timezone.now()
-
-
-def line(code: str = "97140", units: int = 2, minutes: int = 24, modifiers=()) -> ClaimLine:
-    return ClaimLine(code=code, minutes=minutes, units=units, modifiers=frozenset(modifiers))
-
-
-RIGHT = [line()]  # 100 on make_case()'s 24-minute myofascial release
-WRONG_UNITS = [line(units=1)]  # 70
-WRONG_CODE = [line("97124")]  # 0
-
-
-def graded(*, student, case, lines, assignment=None, now=None) -> Attempt:
-    """An attempt made the way a student makes one: open the case, submit."""
-    draft = open_draft(student=student, case=case, assignment=assignment)
-    return submit_answer(draft=draft, token=draft.token, lines=lines, now=now or NOW).attempt
-
-
-def assigned(*, cohort, slugs=("neck-release",), set_slug="basics", **fields):
-    """An assignment of new cases (the make_case default) to the cohort: (assignment, cases)."""
-    load_catalog()
-    cases = [make_case(slug=slug, title=slug.replace("-", " ").title()) for slug in slugs]
-    case_set = make_case_set(slug=set_slug, title=set_slug.title(), cases=cases)
-    return make_assignment(cohort=cohort, case_set=case_set, **fields), cases
+from tests.factories import (
+    NOW,
+    RIGHT,
+    WRONG_CODE,
+    WRONG_UNITS,
+    assigned,
+    graded,
+    make_user,
+)
 
 
 def gradebook_url(cohort) -> str:
@@ -196,9 +174,9 @@ def test_it_lists_a_students_attempts_and_the_one_that_counts(client, people):
     )
     client.force_login(people.sofia)
     page = client.get(student_url(people, assignment)).text
-    best_row = page.split(reverse("teach:attempt", args=[people.cohort_a.pk, best.pk]))[0]
+    best_row = page.split(reverse("practice:staff_attempt", args=[people.cohort_a.pk, best.pk]))[0]
     assert best_row.rsplit("<tr>", 1)[1].count("Counts") == 1
-    assert reverse("teach:attempt", args=[people.cohort_a.pk, worse.pk]) in page
+    assert reverse("practice:staff_attempt", args=[people.cohort_a.pk, worse.pk]) in page
     assert 'id="assignment-score">100<' in page
 
 
@@ -224,7 +202,7 @@ def test_it_refuses_a_student_or_assignment_of_another_cohort(client, people):
 
 
 def attempt_url(cohort, attempt) -> str:
-    return reverse("teach:attempt", args=[cohort.pk, attempt.pk])
+    return reverse("practice:staff_attempt", args=[cohort.pk, attempt.pk])
 
 
 def test_it_shows_an_attempt_as_the_student_sees_it_and_more(client, people):

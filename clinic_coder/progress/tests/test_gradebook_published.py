@@ -3,8 +3,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clinic_coder.progress.gradebook import gradebook_for
-from clinic_coder.progress.tests.test_gradebook import RIGHT, assigned, graded
-from tests.factories import make_assignment, make_case, make_case_set
+from tests.factories import RIGHT, assigned, graded, make_assignment, make_case, make_case_set
 
 
 def test_it_does_not_count_a_draft_case_against_students(people):

@@ -5,16 +5,16 @@ from django.urls import reverse
 
 from clinic_coder.cohorts.models import Enrollment
 from clinic_coder.progress.analysis import Mistakes
-from clinic_coder.progress.tests.test_gradebook import (
+from clinic_coder.progress.tests.test_gradebook import row_of
+from tests.factories import (
     RIGHT,
     WRONG_CODE,
     WRONG_UNITS,
     assigned,
     graded,
     line,
-    row_of,
+    make_user,
 )
-from tests.factories import make_user
 
 
 def analysis_url(cohort, assignment) -> str:
@@ -83,7 +83,7 @@ def test_it_shows_scores_common_mistakes_and_findings_by_skill(client, people):
 
 def test_it_links_each_case_to_its_regrade_for_instructors_only(client, people):
     assignment, (case,) = assigned(cohort=people.cohort_a)
-    regrade = reverse("teach:regrade_case", args=[people.cohort_a.pk, case.slug])
+    regrade = reverse("practice:regrade_case", args=[people.cohort_a.pk, case.slug])
     client.force_login(people.ines)
     assert regrade in client.get(analysis_url(people.cohort_a, assignment)).text
     client.force_login(people.sofia)

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from clinic_coder.practice.models import Attempt
-from clinic_coder.progress.tests.test_gradebook import RIGHT, WRONG_UNITS, assigned, graded
+from tests.factories import RIGHT, WRONG_UNITS, assigned, graded
 
 
 def test_it_hides_and_protects_another_cohorts_attempt(client, people):
@@ -28,7 +28,7 @@ def test_it_regrades_only_the_cohorts_own_attempts(client, people):
     service.save()
     case.current_revision()
     client.force_login(people.igor)
-    path = reverse("teach:regrade_case", args=[people.cohort_b.pk, case.slug])
+    path = reverse("practice:regrade_case", args=[people.cohort_b.pk, case.slug])
     client.post(path, {"version": "2"})
     assert Attempt.objects.get(pk=attempt.pk).revision.version == 1
 
@@ -59,7 +59,7 @@ def test_it_leaves_draft_cases_out_of_the_drill_down(client, people):
 def test_it_refuses_an_odd_regrade_version_without_an_error(client, people):
     _, (case,) = assigned(cohort=people.cohort_a)
     client.force_login(people.ines)
-    path = reverse("teach:regrade_case", args=[people.cohort_a.pk, case.slug])
+    path = reverse("practice:regrade_case", args=[people.cohort_a.pk, case.slug])
     response = client.post(path, {"version": "²"}, follow=True)
     assert response.status_code == 200
     assert "The form was incomplete" in response.text

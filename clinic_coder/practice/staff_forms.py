@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django import forms
 
-from .gradebook import credit_problem
+from .workflows import credit_problem
 
 
 class ManualCreditForm(forms.Form):

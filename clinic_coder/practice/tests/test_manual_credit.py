@@ -3,10 +3,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from clinic_coder.practice.models import Attempt
-from clinic_coder.progress.gradebook import score_from_marks
-from clinic_coder.progress.models import ManualCredit
-from clinic_coder.progress.tests.test_gradebook import (
+from clinic_coder.coding.grading import score_of
+from clinic_coder.coding.types import LineMark
+from clinic_coder.practice.models import Attempt, ManualCredit
+from tests.factories import (
     RIGHT,
     WRONG_CODE,
     WRONG_UNITS,
@@ -16,6 +16,11 @@ from clinic_coder.progress.tests.test_gradebook import (
 )
 
 
+def score_from_marks(marks: list[dict]) -> int:
+    """The engine's formula on stored marks, as a manual credit rescores an attempt."""
+    return score_of(LineMark("97140", m["status"], m["credit"]) for m in marks)
+
+
 @pytest.fixture
 def attempt(people) -> Attempt:
     assignment, (case,) = assigned(cohort=people.cohort_a)
@@ -23,7 +28,7 @@ def attempt(people) -> Attempt:
 
 
 def credit_url(cohort, attempt, index: int = 0) -> str:
-    return reverse("teach:give_credit", args=[cohort.pk, attempt.pk, index])
+    return reverse("practice:give_credit", args=[cohort.pk, attempt.pk, index])
 
 
 def give(client, cohort, attempt, credit="1", reason="Same technique, defensible code.", index=0):
@@ -215,6 +220,6 @@ def test_it_keeps_every_credit_in_the_audit_trail(client, people, attempt):
     give(client, people.cohort_a, attempt, credit="0.8", reason="Second look.")
     credits = list(ManualCredit.objects.values_list("old_credit", "new_credit", "new_score"))
     assert credits == [(0.0, 0.5, 50), (0.5, 0.8, 80)]
-    page = client.get(reverse("teach:attempt", args=[people.cohort_a.pk, attempt.pk])).text
+    page = client.get(reverse("practice:staff_attempt", args=[people.cohort_a.pk, attempt.pk])).text
     assert "First look." in page and "Second look." in page
     assert Decimal(str(Attempt.objects.get().marks[0]["credit"])) == Decimal("0.8")

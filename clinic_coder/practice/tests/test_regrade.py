@@ -1,9 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from clinic_coder.practice.models import Attempt
-from clinic_coder.progress.models import ManualCredit, Regrade
-from clinic_coder.progress.tests.test_gradebook import RIGHT, WRONG_CODE, assigned, graded
+from clinic_coder.practice.models import Attempt, ManualCredit, Regrade
+from tests.factories import RIGHT, WRONG_CODE, assigned, graded
 
 
 @pytest.fixture
@@ -19,7 +18,7 @@ def change_key(case) -> None:
 
 
 def regrade_url(cohort, case) -> str:
-    return reverse("teach:regrade_case", args=[cohort.pk, case.slug])
+    return reverse("practice:regrade_case", args=[cohort.pk, case.slug])
 
 
 def test_it_previews_old_and_new_scores_without_changing_anything(client, people, setup):
@@ -79,7 +78,7 @@ def test_it_keeps_manual_credit_on_record_but_no_longer_applies_it(client, peopl
     attempt = graded(student=people.alice, case=case, assignment=assignment, lines=WRONG_CODE)
     client.force_login(people.ines)
     data = {"mark-0-credit": "1", "mark-0-reason": "Accepted."}
-    client.post(reverse("teach:give_credit", args=[people.cohort_a.pk, attempt.pk, 0]), data)
+    client.post(reverse("practice:give_credit", args=[people.cohort_a.pk, attempt.pk, 0]), data)
     assert Attempt.objects.get().score == 100
     change_key(case)
     preview = client.get(regrade_url(people.cohort_a, case)).text
@@ -89,7 +88,9 @@ def test_it_keeps_manual_credit_on_record_but_no_longer_applies_it(client, peopl
     assert attempt.score == 0
     assert attempt.marks[0]["credit"] == 0.0
     assert ManualCredit.objects.filter(attempt=attempt).exists()
-    staff_page = client.get(reverse("teach:attempt", args=[people.cohort_a.pk, attempt.pk])).text
+    staff_page = client.get(
+        reverse("practice:staff_attempt", args=[people.cohort_a.pk, attempt.pk])
+    ).text
     assert "no longer applied: regraded since" in staff_page
     client.force_login(people.alice)
     student_page = client.get(reverse("practice:attempt_feedback", args=[attempt.pk])).text
@@ -125,9 +126,9 @@ def test_it_refuses_a_forged_form(client, people, setup, version):
 def test_it_refuses_a_case_the_cohort_never_met(client, people, setup):
     assigned(cohort=people.cohort_b, slugs=("back-pain",), set_slug="back")
     client.force_login(people.ines)
-    url = reverse("teach:regrade_case", args=[people.cohort_a.pk, "back-pain"])
+    url = reverse("practice:regrade_case", args=[people.cohort_a.pk, "back-pain"])
     assert client.get(url).status_code == 404
-    url = reverse("teach:regrade_case", args=[people.cohort_a.pk, "no-such-case"])
+    url = reverse("practice:regrade_case", args=[people.cohort_a.pk, "no-such-case"])
     assert client.get(url).status_code == 404
 
 

@@ -1,0 +1,130 @@
+"""Staff pages of one attempt: read it, give manual credit, regrade a case after its key changed.
+
+Instructors and supervisors of the attempt's cohort (and admins) may read; only its instructors
+(and admins) may change a score. Staff of other cohorts get 404, students 403.
+"""
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from clinic_coder.accounts.decorators import role_required
+from clinic_coder.accounts.models import Role
+from clinic_coder.cases.models import Case
+from clinic_coder.coding.profiles import get_profile
+from clinic_coder.cohorts.access import cohort_for_staff, teachable_cohort
+from clinic_coder.cohorts.models import Cohort
+from clinic_coder.parsing import whole_number
+
+from .models import Attempt
+from .staff_forms import ManualCreditForm
+from .workflows import (
+    CreditRefused,
+    RegradeRefused,
+    apply_regrade,
+    give_manual_credit,
+    plan_regrade,
+)
+
+staff_only = role_required(Role.INSTRUCTOR, Role.SUPERVISOR)
+instructor_only = role_required(Role.INSTRUCTOR)
+
+
+@require_GET
+@staff_only
+def staff_attempt(request: HttpRequest, cohort_id: int, attempt_id: int) -> HttpResponse:
+    cohort, can_change = cohort_for_staff(request.user, cohort_id)
+    return _render_attempt(request, cohort, _find_attempt(cohort, attempt_id), can_change)
+
+
+def _find_attempt(cohort: Cohort, attempt_id: int) -> Attempt:
+    attempts = Attempt.objects.for_cohort(cohort).select_related(
+        "student", "case", "revision", "assignment"
+    )
+    attempts = attempts.prefetch_related(
+        "lines", "findings", "manual_credits__given_by", "regrades__done_by"
+    )
+    return get_object_or_404(attempts, pk=attempt_id)
+
+
+def _render_attempt(
+    request: HttpRequest,
+    cohort: Cohort,
+    attempt: Attempt,
+    can_change: bool,
+    bound: ManualCreditForm | None = None,
+) -> HttpResponse:
+    forms = []
+    for index, mark in enumerate(attempt.labelled_marks):
+        form = bound if bound and bound.prefix == f"mark-{index}" else None
+        forms.append((index, mark, form or ManualCreditForm(marks=attempt.marks, index=index)))
+    context = {
+        "cohort": cohort,
+        "attempt": attempt,
+        "marks": forms,
+        "can_change": can_change,
+        "credits": attempt.manual_credits.all(),
+        "regrades": attempt.regrades.all(),
+        "stray_form": bound if bound is not None and bound.mark is None else None,
+        "note": attempt.revision.variant(attempt.seed, profile=get_profile(attempt.payer_profile)),
+    }
+    status = 422 if bound is not None else 200
+    return render(request, "practice/staff/attempt.html", context, status=status)
+
+
+@require_POST
+@instructor_only
+def give_credit(request: HttpRequest, cohort_id: int, attempt_id: int, index: int) -> HttpResponse:
+    cohort = teachable_cohort(request.user, cohort_id)
+    attempt = _find_attempt(cohort, attempt_id)
+    form = ManualCreditForm(request.POST, marks=attempt.marks, index=index)
+    if not form.is_valid():
+        return _render_attempt(request, cohort, attempt, True, bound=form)
+    try:
+        credit = give_manual_credit(
+            attempt=attempt,
+            mark_index=index,
+            by=request.user,
+            now=timezone.now(),
+            **form.cleaned_data,
+        )
+    except CreditRefused as refused:
+        form.add_error("credit", str(refused))
+        return _render_attempt(request, cohort, attempt, True, bound=form)
+    messages.success(request, f"Credit saved: the score is now {credit.new_score}.")
+    return redirect("practice:staff_attempt", cohort.pk, attempt.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@instructor_only
+def regrade_case(request: HttpRequest, cohort_id: int, slug: str) -> HttpResponse:
+    cohort = teachable_cohort(request.user, cohort_id)
+    cases = Case.objects.filter(
+        Q(case_sets__assignments__cohort=cohort)
+        | Q(attempts__in=Attempt.objects.for_cohort(cohort))
+    )
+    case = get_object_or_404(cases.distinct(), slug=slug)
+    if request.method == "POST":
+        return _apply_and_report(request, cohort, case)
+    revision, plans = plan_regrade(case=case, cohort=cohort)
+    context = {"cohort": cohort, "case": case, "revision": revision, "plans": plans}
+    return render(request, "practice/staff/regrade.html", context)
+
+
+def _apply_and_report(request: HttpRequest, cohort: Cohort, case: Case) -> HttpResponse:
+    version = whole_number(request.POST.get("version"))
+    if version is None:
+        messages.error(request, "The form was incomplete: check the preview and apply it again.")
+        return redirect("practice:regrade_case", cohort.pk, case.slug)
+    try:
+        done = apply_regrade(
+            case=case, cohort=cohort, version=version, by=request.user, now=timezone.now()
+        )
+    except RegradeRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"Regraded {len(done)} attempt(s) against version {version}.")
+    return redirect("practice:regrade_case", cohort.pk, case.slug)
