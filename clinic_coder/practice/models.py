@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 
 from clinic_coder.cases.models import Case, CaseRevision, CaseVariant
@@ -202,7 +202,10 @@ class Attempt(models.Model):
         self.explanation = graded.explanation
         self.marks = graded.marks
         if new:
-            self.save()
+            # In a savepoint of its own: a duplicate token (the same submit twice at once)
+            # raises IntegrityError and leaves the caller's transaction usable.
+            with transaction.atomic():
+                self.save()
             AnswerLine.objects.bulk_create(
                 AnswerLine(
                     attempt=self,

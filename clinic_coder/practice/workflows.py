@@ -145,8 +145,7 @@ def submit_answer(
             late=terms is not None and now > terms.due_at,
         )
         try:
-            with transaction.atomic():
-                attempt.grade_against(revision, lines)
+            attempt.grade_against(revision, lines)
         except IntegrityError:
             # The same submit arrived twice at once and the other request stored it first.
             done = Attempt.objects.get(token=token, student=draft.student)
