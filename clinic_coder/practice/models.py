@@ -100,6 +100,16 @@ class AttemptQuerySet(models.QuerySet):
         """
         return self.filter(assignment__cohort=cohort)
 
+    def scores_per_student_in(self, cohorts) -> "models.QuerySet":
+        """Each student's mean score and number of attempts in each of these cohorts, over
+        that cohort's own assignments: rows of student, cohort, mean, attempts."""
+        return (
+            self.filter(assignment__cohort__in=cohorts)
+            .order_by()
+            .values("student", cohort=models.F("assignment__cohort"))
+            .annotate(mean=models.Avg("score"), attempts=models.Count("pk"))
+        )
+
     def in_practice(self) -> "AttemptQuerySet":
         return self.filter(assignment__isnull=True)
 

@@ -15,14 +15,14 @@ from clinic_coder.accounts.models import Role
 from clinic_coder.cases.models import Case, CaseSet
 from clinic_coder.catalog.models import ProcedureCode, current_catalog
 from clinic_coder.coding.profiles import get_profile
-from clinic_coder.coding.skills import SKILLS
 from clinic_coder.coding.techniques import TECHNIQUES
 from clinic_coder.cohorts.models import Assignment, AssignmentOverride, Cohort, Terms
 from clinic_coder.parsing import whole_number
 
 from . import trainer
 from .forms import AnswerFormSet, TrainerForm, formset_from_lines
-from .models import Attempt, Finding
+from .mastery import weak_spots
+from .models import Attempt
 from .workflows import (
     SubmissionRefused,
     attempts_left,
@@ -68,35 +68,16 @@ def student_home(request: HttpRequest) -> HttpResponse:
         "cohorts": Cohort.objects.with_student(request.user).prefetch_related("instructors"),
         "assignments": assignments,
         "case_sets": case_sets,
-        "weak_skills": weak_skills(request.user),
+        "weak_skills": weak_spots(request.user, timezone.now()),
         "now": timezone.now(),
     }
     return render(request, "practice/student_home.html", context)
 
 
-def weak_skills(student, recent: int = 200) -> list[tuple[str, str, int]]:
-    """Skills with the most mistakes among the student's recent findings, worst first.
-
-    Findings of attempts whose feedback is still deferred don't count: they would leak it.
-    """
-    released = Attempt.objects.of(student).feedback_released(timezone.now())
-    visible = Q(attempt__isnull=True) | Q(attempt__in=released.values("pk"))
-    recent_ids = (
-        Finding.objects.filter(visible, student=student).order_by("-pk").values("pk")[:recent]
-    )
-    rows = (
-        Finding.objects.filter(pk__in=recent_ids, severity=Finding.Severity.ERROR)
-        .values("skill")
-        .annotate(mistakes=Count("pk"))
-        .order_by("-mistakes", "skill")[:3]
-    )
-    return [(row["skill"], SKILLS.get(row["skill"], row["skill"]), row["mistakes"]) for row in rows]
-
-
 @require_POST
 @student_only
 def practise_weak_spots(request: HttpRequest) -> HttpResponse:
-    skills = [skill for skill, _, _ in weak_skills(request.user)]
+    skills = [mastery.skill for mastery in weak_spots(request.user, timezone.now())]
     cases = Case.objects.published().exclude(pk__in=guarded_case_ids(request.user, timezone.now()))
     if skills:
         cases = cases.exercising(*skills)

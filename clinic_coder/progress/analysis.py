@@ -15,11 +15,11 @@ from django.db.models import Count
 from clinic_coder.cases.models import Case
 from clinic_coder.coding.skills import SKILLS
 from clinic_coder.cohorts.models import Assignment, Cohort
+from clinic_coder.practice.mastery import Level, SkillMastery, mastery_for
 from clinic_coder.practice.models import Attempt, Finding
 
 from .charts import Histogram, score_histogram
 from .gradebook import active_students
-from .mastery import Level, SkillMastery, mastery_for
 
 TOP = 10  # rows in each table of mistakes
 

@@ -1,7 +1,6 @@
 """A student's progress (for the student and for their staff) and the supervisor's dashboard."""
 
 from django.contrib import messages
-from django.db.models import Avg, Count, F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -9,12 +8,19 @@ from django.views.decorators.http import require_POST
 
 from clinic_coder.accounts.decorators import role_required
 from clinic_coder.accounts.models import Role, User
-from clinic_coder.cohorts.models import Cohort
+from clinic_coder.cohorts.models import Cohort, Enrollment
+from clinic_coder.practice.mastery import (
+    Level,
+    evidence_for,
+    mastery_for,
+    mastery_from,
+    weakest,
+    weekly_mastery,
+)
 from clinic_coder.practice.models import Attempt
 
 from .charts import percent_line
 from .gradebook import student_assignments
-from .mastery import Level, evidence_for, mastery_for, mastery_from, weakest, weekly_mastery
 from .models import SignOff
 from .sign_off_forms import SignOffForm
 
@@ -120,28 +126,32 @@ def supervisor_dashboard(request: HttpRequest) -> HttpResponse:
         else Cohort.objects.supervised_by(request.user)
     )
     cohorts = list(cohorts.with_student_counts().order_by("name"))
-    # A student's mean in a cohort is over that cohort's assignments only.
-    in_cohort = Q(attempts__assignment__cohort=F("enrollments__cohort"))
-    rows = (
-        User.objects.filter(enrollments__cohort__in=cohorts, enrollments__active=True)
-        .annotate(
-            mean=Avg("attempts__score", filter=in_cohort),
-            attempts_count=Count("attempts", filter=in_cohort, distinct=True),
-        )
-        .values("pk", "first_name", "last_name", "username", "enrollments__cohort", "mean",
-                "attempts_count")
-    )  # fmt: skip
-    mastery = mastery_for({row["pk"] for row in rows}, cohorts=cohorts)
+    enrollments = Enrollment.objects.filter(cohort__in=cohorts, active=True).select_related(
+        "student"
+    )
+    scores = {
+        (row["student"], row["cohort"]): row
+        for row in Attempt.objects.scores_per_student_in(cohorts)
+    }
+    mastery = mastery_for({e.student_id for e in enrollments}, cohorts=cohorts)
     by_cohort = {c.pk: {"cohort": c, "students": [], "below": []} for c in cohorts}
-    for row in rows:
-        student = dict(row) | {"mastery": mastery[row["pk"]]}
-        student["needs_work"] = sum(
-            m.level == Level.NEEDS_WORK for m in student["mastery"].values()
-        )
-        column = by_cohort[row["enrollments__cohort"]]
-        column["students"].append(student)
+    for enrollment in enrollments:
+        student = enrollment.student
+        score = scores.get((student.pk, enrollment.cohort_id), {})
+        row = {
+            "pk": student.pk,
+            "first_name": student.first_name,
+            "last_name": student.last_name,
+            "username": student.username,
+            "mean": score.get("mean"),
+            "attempts_count": score.get("attempts", 0),
+            "mastery": mastery[student.pk],
+        }
+        row["needs_work"] = sum(m.level == Level.NEEDS_WORK for m in row["mastery"].values())
+        column = by_cohort[enrollment.cohort_id]
+        column["students"].append(row)
         if row["mean"] is not None and row["mean"] < threshold:
-            column["below"].append(student)
+            column["below"].append(row)
     for column in by_cohort.values():
         scored = [s["mean"] for s in column["students"] if s["mean"] is not None]
         column["mean"] = round(sum(scored) / len(scored)) if scored else None

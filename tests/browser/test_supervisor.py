@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from clinic_coder.catalog.loading import load_catalog
-from clinic_coder.progress.tests.test_mastery import WRONG, answer
+from clinic_coder.practice.tests.test_mastery import WRONG, answer
 from tests.browser.accessibility import scan
 from tests.factories import log_in, make_case
 

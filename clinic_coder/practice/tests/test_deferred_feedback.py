@@ -38,7 +38,7 @@ def pages(client, case, assignment) -> dict[str, str]:
 
 def test_it_shows_no_score_or_mistake_before_the_due_date(client, people, case, deferred):
     seen = pages(client, case, deferred)
-    assert "mistake" not in seen["home"]
+    assert "recent chances right" not in seen["home"]
     assert "best 0" not in seen["set"] and "submitted" in seen["set"]
     assert "after the due date" in seen["history"]
     assert "Recent attempts" not in seen["progress"]
@@ -49,7 +49,7 @@ def test_it_shows_no_score_or_mistake_before_the_due_date(client, people, case, 
 def test_it_releases_everything_after_the_due_date(client, people, case, deferred):
     with time_machine.travel(deferred.due_at + datetime.timedelta(minutes=1)):
         seen = pages(client, case, deferred)
-    assert "(1 mistake)" in seen["home"]
+    assert "0 of 1 recent chances right" in seen["home"]
     assert "best 0" in seen["set"]
     assert "Recent attempts" in seen["progress"]
 

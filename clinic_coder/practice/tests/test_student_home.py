@@ -36,23 +36,35 @@ def test_it_offers_free_practice_by_topic(client, people, case):
     assert reverse("practice:practice_case_set", args=["basics"]) in page
 
 
-def test_it_names_weak_spots_from_recent_mistakes(client, people, case):
+def test_it_names_weak_spots_from_recent_chances(client, people, case):
+    # Weak spots are mastery's: the same skills, in the same words, as on My progress.
     Finding.objects.create(
-        student=people.alice, rule_id="r", skill="units-cms", severity="error", message="m",
-        created_at=timezone.now(),
+        student=people.alice, rule_id="trainer-cms", skill="units-cms", severity="error",
+        message="m", created_at=timezone.now(),
     )  # fmt: skip
     client.force_login(people.alice)
-    assert (
-        "Units by the CMS 8-minute rule (1 mistake)"
-        in client.get(reverse("practice:student_home")).text
-    )
+    home = client.get(reverse("practice:student_home")).text
+    progress = client.get(reverse("progress:my_progress")).text
+    named = "Units by the CMS 8-minute rule: 0 of 1 recent chances right"
+    assert named in home
+    assert named in progress
+
+
+def test_it_does_not_call_a_skill_shown_right_a_weak_spot(client, people, case):
+    Finding.objects.create(
+        student=people.alice, rule_id="trainer-cms", skill="units-cms", severity="info",
+        message="m", created_at=timezone.now(),
+    )  # fmt: skip
+    client.force_login(people.alice)
+    home = client.get(reverse("practice:student_home")).text
+    assert "No weak spots yet" in home
 
 
 def test_it_picks_a_weak_spot_case(client, people, case):
     make_case(slug="cms-case", skills=["units-cms"])
     Finding.objects.create(
-        student=people.alice, rule_id="r", skill="units-cms", severity="error", message="m",
-        created_at=timezone.now(),
+        student=people.alice, rule_id="trainer-cms", skill="units-cms", severity="error",
+        message="m", created_at=timezone.now(),
     )  # fmt: skip
     client.force_login(people.alice)
     response = client.post(reverse("practice:practise_weak_spots"))

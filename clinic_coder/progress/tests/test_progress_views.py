@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from clinic_coder.catalog.loading import load_catalog
 from clinic_coder.cohorts.models import Enrollment
+from clinic_coder.practice.tests.test_mastery import RIGHT, WRONG, answer
 from clinic_coder.progress.models import SignOff
-from clinic_coder.progress.tests.test_mastery import RIGHT, WRONG, answer
 from tests.factories import make_assignment, make_case, make_case_set, make_user
 
 

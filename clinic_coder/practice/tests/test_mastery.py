@@ -4,9 +4,9 @@ import pytest
 from django.utils import timezone
 
 from clinic_coder.catalog.loading import load_catalog
+from clinic_coder.practice.mastery import MIN_EVIDENCE, WINDOW, Level, mastery_for, weakest
 from clinic_coder.practice.models import Finding
 from clinic_coder.practice.workflows import open_draft, submit_answer
-from clinic_coder.progress.mastery import MIN_EVIDENCE, WINDOW, Level, mastery_for, weakest
 from tests.factories import make_case
 
 RIGHT = "97140"
@@ -73,7 +73,7 @@ def test_it_keeps_students_apart(people, case):
 
 
 def test_it_gives_the_share_of_right_chances_week_by_week(people, case):
-    from clinic_coder.progress.mastery import evidence_for, weekly_mastery
+    from clinic_coder.practice.mastery import evidence_for, weekly_mastery
 
     monday = timezone.make_aware(datetime.datetime(2026, 11, 2, 10))
     answer(people.alice, case, WRONG, monday)

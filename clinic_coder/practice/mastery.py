@@ -21,10 +21,13 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from clinic_coder.coding.skills import SKILLS
-from clinic_coder.practice.models import Attempt, Finding
+
+from .models import Attempt, Finding
 
 WINDOW = 8
 MIN_EVIDENCE = 3
+MASTERED_RATE = 0.8
+DEVELOPING_RATE = 0.5
 
 
 class Level:
@@ -70,9 +73,9 @@ class SkillMastery:
     def level(self) -> str:
         if self.chances < MIN_EVIDENCE:
             return Level.TOO_EARLY
-        if self.rate >= 0.8:
+        if self.rate >= MASTERED_RATE:
             return Level.MASTERED
-        return Level.DEVELOPING if self.rate >= 0.5 else Level.NEEDS_WORK
+        return Level.DEVELOPING if self.rate >= DEVELOPING_RATE else Level.NEEDS_WORK
 
     @property
     def percent(self) -> int:
@@ -168,9 +171,15 @@ def mastery_from(evidence: list[tuple[str, Evidence]]) -> dict[str, SkillMastery
 
 
 def weakest(mastery: dict[str, SkillMastery], count: int = 3) -> list[SkillMastery]:
-    """Skills with evidence, lowest success rate first."""
-    seen = [m for m in mastery.values() if m.chances]
-    return sorted(seen, key=lambda m: (m.rate, -m.chances))[:count]
+    """The weak spots: skills with evidence shown right less often than mastery asks, lowest
+    success rate first. The one definition, on the practice home and the progress page."""
+    weak = [m for m in mastery.values() if m.chances and m.rate < MASTERED_RATE]
+    return sorted(weak, key=lambda m: (m.rate, -m.chances, m.label))[:count]
+
+
+def weak_spots(student: object, now: datetime.datetime) -> list[SkillMastery]:
+    """A student's own weak spots, from the work whose feedback they may see by now."""
+    return weakest(mastery_for([student], released_by=now)[student.pk])
 
 
 def weekly_mastery(evidence: list[tuple[str, Evidence]]) -> list[tuple[datetime.date, int]]:
