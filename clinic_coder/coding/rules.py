@@ -18,24 +18,28 @@ class Rule:
     skill: str
 
 
-_RULES_MD = "coding-rules.md"
-SRC_TIME = f"CMS: only direct one-on-one minutes count toward timed codes ({_RULES_MD} section 1)"
-SRC_CMS_UNITS = (
-    f"CMS Medicare Claims Processing Manual, ch. 5, section 20.2 ({_RULES_MD} section 3)"
+SRC_TIME = (
+    "CMS Medicare Claims Processing Manual, ch. 5, section 20.2: only direct one-on-one time "
+    "counts toward timed codes"
 )
-SRC_PER_CODE = f"AMA/CPT time rule, 'substantial portion' ({_RULES_MD} section 3)"
+SRC_CMS_UNITS = "CMS Medicare Claims Processing Manual, ch. 5, section 20.2"
+SRC_PER_CODE = "AMA CPT time rule: a unit needs more than half of its 15 minutes (per code)"
 SRC_ARTICLE = (
-    f"Seed article 'How to Use Soft-Tissue Procedure Codes' (2008) ({_RULES_MD} section 2)"
+    "CPT descriptors of 97124, 97140 and 97112, as taught in 'How to Use Soft-Tissue "
+    "Procedure Codes' (2008)"
 )
-SRC_CATALOG = f"CPT code descriptors, paraphrased ({_RULES_MD} section 1)"
-SRC_NCCI = f"NCCI procedure-to-procedure edits, CMS ({_RULES_MD} section 4)"
-SRC_MODIFIERS = f"CMS guidance on modifier 59 and the X{{EPSU}} modifiers ({_RULES_MD} section 4)"
+SRC_CATALOG = "CPT code descriptors, paraphrased"
+SRC_NCCI = (
+    "CMS NCCI procedure-to-procedure edits and the NCCI Policy Manual for Medicare Services "
+    "(physical medicine chapter)"
+)
+SRC_MODIFIERS = "CMS MLN fact sheet on proper use of modifier 59 and the XE, XS, XP, XU modifiers"
 SRC_MEDICARE_CHIRO = (
     "Medicare coverage of chiropractic services (Medicare Benefit Policy Manual, ch. 15, "
-    f"section 240) ({_RULES_MD} section 4)"
+    "section 240)"
 )
-SRC_MPFS = f"Medicare Physician Fee Schedule, status B: bundled ({_RULES_MD} section 1)"
-SRC_CPT_CMT = f"CPT guidance for CMT and modifier 25 ({_RULES_MD} sections 1 and 4)"
+SRC_MPFS = "Medicare Physician Fee Schedule: status indicator B (bundled, never paid separately)"
+SRC_CPT_CMT = "CPT guidelines for chiropractic manipulative treatment and modifier 25"
 SRC_APP = "Clinic Coder grading (docs/scoring.md)"
 
 _ALL: tuple[Rule, ...] = (

@@ -13,6 +13,7 @@ from clinic_coder.catalog.models import current_catalog
 from clinic_coder.coding.catalog import Catalog
 from clinic_coder.coding.grading import grade
 from clinic_coder.coding.profiles import get_profile
+from clinic_coder.coding.rules import RULES, Rule
 from clinic_coder.coding.serial import line_to_json, mark_to_json
 from clinic_coder.coding.skills import SKILLS
 from clinic_coder.coding.types import ClaimLine, Grade, PayerProfile
@@ -319,6 +320,11 @@ class Finding(models.Model):
     @property
     def skill_label(self) -> str:
         return SKILLS.get(self.skill, self.skill)
+
+    @property
+    def rule(self) -> Rule | None:
+        """The rule this finding cites, with its title, explanation and source."""
+        return RULES.get(self.rule_id)
 
 
 class ManualCredit(models.Model):

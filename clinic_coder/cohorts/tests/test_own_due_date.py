@@ -28,7 +28,5 @@ def test_it_holds_back_practice_until_a_students_own_due_date(people):
     AssignmentOverride.objects.create(assignment=assignment, student=people.alice, due_at=later)
     people.cohort_a.enrol(people.bob)
     a_day_after = DUE + datetime.timedelta(days=1)
-    assert list(Assignment.objects.holding_back_practice(people.alice, a_day_after)) == [
-        assignment
-    ]
+    assert list(Assignment.objects.holding_back_practice(people.alice, a_day_after)) == [assignment]
     assert not Assignment.objects.holding_back_practice(people.bob, a_day_after).exists()
