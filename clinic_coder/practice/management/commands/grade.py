@@ -4,25 +4,16 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from clinic_coder.cases.models import Case
-from clinic_coder.catalog.models import current_catalog
-from clinic_coder.coding.grading import grade
+from clinic_coder.cases.models import Case, CaseRevision
 from clinic_coder.coding.profiles import get_profile
+from clinic_coder.coding.serial import line_to_json, mark_to_json
 from clinic_coder.coding.types import ClaimLine
+from clinic_coder.practice.models import Attempt
 
 USAGE = (
     'Give JSON like {"case": "slug", "seed": 7, "lines": [{"code": "97140", "minutes": 12, '
     '"units": 1, "modifiers": ["GP"]}]}.'
 )
-
-
-def line_to_json(line: ClaimLine) -> dict:
-    return {
-        "code": line.code,
-        "minutes": line.minutes,
-        "units": line.units,
-        "modifiers": sorted(line.modifiers),
-    }
 
 
 def parse_answer(data: object) -> tuple[str, int, list[ClaimLine]]:
@@ -77,24 +68,19 @@ class Command(BaseCommand):
         case = Case.objects.filter(slug=slug).first()
         if case is None:
             raise CommandError(f"No case with slug {slug!r}.", returncode=2)
-        variant = case.variant(seed)
+        # Graded as a submit now would be: against the case as it stands (not frozen here,
+        # since the command only reads), through the same Attempt.grading.
+        revision = CaseRevision(case=case, version=case.version, content=case.to_json())
         profile = get_profile(case.payer_profile)
-        result = grade(variant.expected, claim, profile, current_catalog())
+        graded = Attempt(case=case, seed=seed, payer_profile=profile.key).grading(revision, claim)
+        result = graded.result
         payload = {
             "case": case.slug,
             "seed": seed,
             "payer_profile": profile.key,
-            "minutes": variant.minutes,
+            "minutes": graded.variant.minutes,
             "score": result.score,
-            "marks": [
-                {
-                    "code": mark.code,
-                    "status": mark.status,
-                    "credit": mark.credit,
-                    "reasons": list(mark.reasons),
-                }
-                for mark in result.marks
-            ],
+            "marks": [mark_to_json(mark) for mark in result.marks],
             "findings": [
                 {
                     "rule_id": f.rule_id,
@@ -106,7 +92,8 @@ class Command(BaseCommand):
                 for f in result.findings
             ],
             "expected": [
-                [line_to_json(line) for line in claim] for claim in variant.expected.alternatives
+                [line_to_json(line) for line in claim]
+                for claim in graded.variant.expected.alternatives
             ],
         }
         self.stdout.write(json.dumps(payload, indent=2))
