@@ -20,6 +20,17 @@ def fast_password_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_catalog() -> Iterator[None]:
+    # Each test's database is rolled back beneath the process's built catalog; a rollback
+    # cannot happen on a real site, where every change moves the catalog's stamp forward.
+    from clinic_coder.catalog.models import forget_built_catalog
+
+    forget_built_catalog()
+    yield
+    forget_built_catalog()
+
+
 @dataclass
 class People:
     """Two cohorts, each with its own student and instructor; one supervisor over cohort A."""

@@ -238,9 +238,18 @@ class Case(models.Model):
         """The frozen copy of this case that a new attempt is graded against.
 
         Editing a case whose current revision already has attempts makes a new version, so
-        earlier attempts keep the case (and so the key) they were graded against. The case row
-        is locked and read afresh, so two requests at once agree on one version.
+        earlier attempts keep the case (and so the key) they were graded against. Most calls
+        find the case unchanged since its newest revision and lock nothing, so submits to one
+        case never queue behind each other; a change is frozen under a lock of the case row,
+        read afresh, so two requests at once agree on one version.
         """
+        latest = self.revisions.order_by("-version").first()
+        unchanged = latest is not None and latest.version == self.version
+        if unchanged and latest.content == self.to_json():
+            return latest
+        return self._freeze_revision()
+
+    def _freeze_revision(self) -> "CaseRevision":
         with transaction.atomic():
             case = Case.objects.select_for_update().get(pk=self.pk)
             content = case.to_json()

@@ -1,5 +1,6 @@
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Count, Max
 
 code_validator = RegexValidator(
     r"^[A-Z0-9][A-Z0-9-]{1,11}$",
@@ -18,6 +19,7 @@ class ProcedureCode(models.Model):
     clinic_internal = models.BooleanField(
         default=False, help_text="A code of this clinic's own, such as 19-NC."
     )
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["code"]
@@ -26,10 +28,33 @@ class ProcedureCode(models.Model):
         return f"{self.code} {self.descriptor}"
 
 
+# The catalog as last built in this process, with the stamp of the rows it was built from.
+_built: tuple[tuple, object] | None = None
+
+
 def current_catalog():
-    """The engine's catalog as this site knows it: the built-in codes plus clinic codes."""
+    """The engine's catalog as this site knows it: the built-in codes plus clinic codes.
+
+    Built once per process and rebuilt when any code is added, changed or removed: a one-row
+    query compares the table's stamp (count, newest change, highest id) with the one it was
+    built from, so a code added through another process or server is seen at once.
+    """
     from clinic_coder.coding.catalog import Catalog
 
-    return Catalog.from_rows(
-        ProcedureCode.objects.values("code", "descriptor", "timed", "family", "medicare_note")
+    global _built
+    stamp = ProcedureCode.objects.order_by().aggregate(
+        count=Count("pk"), changed=Max("updated_at"), top=Max("pk")
     )
+    stamp = (stamp["count"], stamp["changed"], stamp["top"])
+    if _built is None or _built[0] != stamp:
+        rows = ProcedureCode.objects.values(
+            "code", "descriptor", "timed", "family", "medicare_note"
+        )
+        _built = (stamp, Catalog.from_rows(rows))
+    return _built[1]
+
+
+def forget_built_catalog() -> None:
+    """Drop this process's built catalog (tests roll the table back beneath it)."""
+    global _built
+    _built = None

@@ -203,9 +203,16 @@ class Assignment(models.Model):
         return f"{self.case_set} for {self.cohort}"
 
     def terms_for(self, student: settings.AUTH_USER_MODEL) -> "Terms":
-        """The due date and attempt limit that hold for one student, extensions included."""
-        override = self.overrides.filter(student=student).first()
-        return Terms.of(self, override)
+        """The due date and attempt limit that hold for one student, extensions included.
+
+        Worked out once per instance and student: a request asks several times (may the case
+        open, may it be submitted, how many attempts are left) and gets one answer.
+        """
+        known = self.__dict__.setdefault("_terms", {})
+        if student.pk not in known:
+            override = self.overrides.filter(student=student).first()
+            known[student.pk] = Terms.of(self, override)
+        return known[student.pk]
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """What students do: answers in progress, graded attempts, and the findings behind progress."""
 
+import dataclasses
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,7 +19,10 @@ from clinic_coder.coding.serial import line_to_json, mark_to_json
 from clinic_coder.coding.skills import SKILLS
 from clinic_coder.coding.types import ClaimLine, Grade, PayerProfile
 from clinic_coder.coding.types import Finding as EngineFinding
+from clinic_coder.coding.variants import render_note
 from clinic_coder.cohorts.models import Assignment, AssignmentOverride
+
+UNIT_METHODS = (("cms", "CMS 8-minute rule"), ("per-code", "Per-code method"))
 
 MARK_LABELS = {
     "right": "Right",
@@ -159,6 +163,8 @@ class Attempt(models.Model):
     explanation = models.JSONField(default=list)
     # The grader's mark for every key line and every claimed line: code, status, credit, reasons.
     marks = models.JSONField(default=list)
+    # The same variant keyed and graded under both unit methods, as the feedback page shows it.
+    comparison = models.JSONField(default=list, blank=True)
     started_at = models.DateTimeField()
     submitted_at = models.DateTimeField()
     late = models.BooleanField(default=False)
@@ -199,19 +205,26 @@ class Attempt(models.Model):
         return Grading(variant, grade(variant.expected, lines, profile, catalog))
 
     def grade_against(
-        self, revision: CaseRevision, lines: list[ClaimLine] | None = None
+        self,
+        revision: CaseRevision,
+        lines: list[ClaimLine] | None = None,
+        *,
+        catalog: Catalog | None = None,
     ) -> Grading:
         """Grade and store: the key, explanation, marks, score and findings, all from one
         grading of one variant. A new attempt stores its answer lines too; a stored one is
         graded on the lines it has. The only code that sets an attempt's score from the engine;
         call it inside the workflow's transaction."""
-        graded = self.grading(revision, lines)
+        catalog = catalog or current_catalog()
+        lines = self.claim() if lines is None else lines
+        graded = self.grading(revision, lines, catalog=catalog)
         new = self.pk is None
         self.revision = revision
         self.score = graded.result.score
         self.key = graded.key
         self.explanation = graded.explanation
         self.marks = graded.marks
+        self.comparison = self.method_comparison(revision, lines, catalog=catalog)
         if new:
             # In a savepoint of its own: a duplicate token (the same submit twice at once)
             # raises IntegrityError and leaves the caller's transaction usable.
@@ -229,9 +242,31 @@ class Attempt(models.Model):
                 for position, line in enumerate(lines)
             )
         else:
-            self.save(update_fields=["revision", "score", "key", "explanation", "marks"])
+            self.save(
+                update_fields=["revision", "score", "key", "explanation", "marks", "comparison"]
+            )
         self._record_findings(graded.result.findings, replace=not new)
         return graded
+
+    def method_comparison(
+        self, revision: CaseRevision, lines: list[ClaimLine], *, catalog: Catalog
+    ) -> list[dict]:
+        """The same variant keyed and graded under both unit methods, side by side."""
+        profile = get_profile(self.payer_profile)
+        columns = []
+        for method, label in UNIT_METHODS:
+            other = dataclasses.replace(profile, unit_method=method)
+            graded = self.grading(revision, lines, profile=other, catalog=catalog)
+            columns.append(
+                {
+                    "method": method,
+                    "label": label,
+                    "current": method == profile.unit_method,
+                    "claim": [line_to_json(line) for line in graded.variant.expected.claim],
+                    "score": graded.result.score,
+                }
+            )
+        return columns
 
     def _record_findings(self, findings: Iterable[EngineFinding], *, replace: bool) -> None:
         """Store the grader's findings for this attempt, dated with the attempt itself: they
@@ -258,6 +293,12 @@ class Attempt(models.Model):
             {**mark, "label": MARK_LABELS.get(mark["status"], mark["status"])}
             for mark in self.marks
         ]
+
+    @property
+    def visit_note(self) -> str:
+        """The visit note as the student read it: the revision's note with the minutes drawn
+        for this attempt (stored with its key), so showing it again derives nothing."""
+        return render_note(self.revision.content["note"], self.key.get("minutes", {}))
 
     @property
     def teaching_point(self) -> str:

@@ -1,4 +1,3 @@
-import dataclasses
 import uuid
 
 from django.contrib import messages
@@ -14,7 +13,6 @@ from clinic_coder.accounts.decorators import role_required
 from clinic_coder.accounts.models import Role
 from clinic_coder.cases.models import Case, CaseSet
 from clinic_coder.catalog.models import ProcedureCode, current_catalog
-from clinic_coder.coding.profiles import get_profile
 from clinic_coder.coding.techniques import TECHNIQUES
 from clinic_coder.cohorts.models import Assignment, AssignmentOverride, Cohort, Terms
 from clinic_coder.parsing import whole_number
@@ -232,7 +230,8 @@ def submit_case(request: HttpRequest, slug: str, assignment_id: int | None = Non
     if refusal := _unavailable(request, case, assignment):
         return refusal
     draft = open_draft(student=request.user, case=case, assignment=assignment)
-    formset = AnswerFormSet(request.POST, catalog=current_catalog())
+    catalog = current_catalog()
+    formset = AnswerFormSet(request.POST, catalog=catalog)
     try:
         token = uuid.UUID(request.POST.get("token", ""))
     except ValueError:
@@ -244,7 +243,7 @@ def submit_case(request: HttpRequest, slug: str, assignment_id: int | None = Non
         return _player(request, case, assignment, draft, formset, status=422)
     try:
         submission = submit_answer(
-            draft=draft, token=token, lines=formset.claim(), now=timezone.now()
+            draft=draft, token=token, lines=formset.claim(), now=timezone.now(), catalog=catalog
         )
     except SubmissionRefused as refusal:
         messages.error(request, str(refusal))
@@ -275,28 +274,16 @@ def attempt_feedback(request: HttpRequest, pk: int) -> HttpResponse:
         "terms": terms,
         "shows_feedback": shows,
         "comparison": method_comparison(attempt) if shows else None,
-        "note": attempt.revision.variant(attempt.seed, profile=get_profile(attempt.payer_profile)),
     }
     return render(request, "practice/attempt_feedback.html", context)
 
 
 def method_comparison(attempt: Attempt) -> list[dict]:
-    """The same variant keyed and graded under both unit methods, side by side."""
-    profile = get_profile(attempt.payer_profile)
-    columns = []
-    for method, label in (("cms", "CMS 8-minute rule"), ("per-code", "Per-code method")):
-        graded = attempt.grading(
-            attempt.revision, profile=dataclasses.replace(profile, unit_method=method)
-        )
-        columns.append(
-            {
-                "label": label,
-                "current": method == profile.unit_method,
-                "claim": graded.variant.expected.claim,
-                "score": graded.result.score,
-            }
-        )
-    return columns
+    """The both-methods view as stored with the attempt (worked out for one stored before)."""
+    if attempt.comparison:
+        return attempt.comparison
+    lines = attempt.claim()
+    return attempt.method_comparison(attempt.revision, lines, catalog=current_catalog())
 
 
 @student_only

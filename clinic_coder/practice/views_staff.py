@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clinic_coder.accounts.decorators import role_required
 from clinic_coder.accounts.models import Role
 from clinic_coder.cases.models import Case
-from clinic_coder.coding.profiles import get_profile
 from clinic_coder.cohorts.access import cohort_for_staff, teachable_cohort
 from clinic_coder.cohorts.models import Cohort
 from clinic_coder.parsing import whole_number
@@ -69,7 +68,6 @@ def _render_attempt(
         "credits": attempt.manual_credits.all(),
         "regrades": attempt.regrades.all(),
         "stray_form": bound if bound is not None and bound.mark is None else None,
-        "note": attempt.revision.variant(attempt.seed, profile=get_profile(attempt.payer_profile)),
     }
     status = 422 if bound is not None else 200
     return render(request, "practice/staff/attempt.html", context, status=status)

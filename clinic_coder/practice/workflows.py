@@ -16,6 +16,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet
 
 from clinic_coder.cases.models import Case, CaseRevision
+from clinic_coder.coding.catalog import Catalog
 from clinic_coder.coding.grading import score_of
 from clinic_coder.coding.profiles import get_profile
 from clinic_coder.coding.serial import mark_from_json
@@ -50,16 +51,19 @@ def open_draft(*, student, case: Case, assignment: Assignment | None = None) -> 
     """The student's answer in progress for this case, made with a fresh variant if none."""
     drafts = Draft.objects.filter(student=student, case=case, assignment=assignment)
     draft = drafts.first()
-    if draft is not None:
-        return draft
-    try:
-        with transaction.atomic():
-            return Draft.objects.create(
-                student=student, case=case, assignment=assignment, seed=Case.new_seed()
-            )
-    except IntegrityError:
-        # Two tabs opened the case at once: both get the one draft.
-        return drafts.get()
+    if draft is None:
+        try:
+            with transaction.atomic():
+                draft = Draft.objects.create(
+                    student=student, case=case, assignment=assignment, seed=Case.new_seed()
+                )
+        except IntegrityError:
+            # Two tabs opened the case at once: both get the one draft.
+            draft = drafts.get()
+    # The caller's own instances, so nothing is fetched again (and an assignment's terms are
+    # worked out once per request).
+    draft.student, draft.case, draft.assignment = student, case, assignment
+    return draft
 
 
 def guarded_case_ids(student, now: datetime.datetime) -> QuerySet:
@@ -110,14 +114,19 @@ def attempts_left(*, student, case: Case, assignment: Assignment | None) -> int 
 
 
 def submit_answer(
-    *, draft: Draft, token: uuid.UUID, lines: list[ClaimLine], now: datetime.datetime
+    *,
+    draft: Draft,
+    token: uuid.UUID,
+    lines: list[ClaimLine],
+    now: datetime.datetime,
+    catalog: Catalog | None = None,
 ) -> Submission:
     """Grade the answer and store it with its lines and findings, all or nothing.
 
     The token makes a double-clicked or replayed submit return the attempt it already made.
     """
     with transaction.atomic():
-        done = Attempt.objects.filter(token=token, student=draft.student).first()
+        done = Attempt.objects.filter(token=token, student_id=draft.student_id).first()
         if done is not None:
             return Submission(done, created=False)
         if draft.token != token:
@@ -145,10 +154,10 @@ def submit_answer(
             late=terms is not None and now > terms.due_at,
         )
         try:
-            attempt.grade_against(revision, lines)
+            attempt.grade_against(revision, lines, catalog=catalog)
         except IntegrityError:
             # The same submit arrived twice at once and the other request stored it first.
-            done = Attempt.objects.get(token=token, student=draft.student)
+            done = Attempt.objects.get(token=token, student_id=draft.student_id)
             return Submission(done, created=False)
         draft.delete()
         score_changed_after_commit(attempt, old_score=None, cause=ScoreChange.Cause.SUBMIT)

@@ -266,6 +266,8 @@ def test_it_returns_the_attempt_a_simultaneous_submit_made(client, people, case,
     def grade_while_a_rival_commits(*args, **kwargs):
         # The other request got past the token check too and stored its attempt first.
         result = real_grade(*args, **kwargs)
+        if "attempt" in rival:  # the both-methods view grades again: one rival is enough
+            return result
         rival["attempt"] = Attempt.objects.create(
             student=draft.student, case=case, revision=case.current_revision(), seed=draft.seed,
             payer_profile="x", token=token, score=result.score, key={}, started_at=timezone.now(),
