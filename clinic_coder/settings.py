@@ -113,6 +113,22 @@ else:
         }
     }
 
+# One cache shared by every app process and server, so whatever is cached is seen the same by
+# all of them: the database's own cache table by default (SQLite or PostgreSQL, nothing more
+# to run; `manage.py createcachetable` makes it), Redis when REDIS_URL is set.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "clinic_coder_cache",
+        }
+    }
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -273,6 +273,21 @@ class Attempt(models.Model):
         belong to the moment of the attempt, for progress over time, even after a regrade."""
         if replace:
             self.findings.all().delete()
+            self.skill_chances.all().delete()
+        findings = list(findings)
+        failed = {f.skill for f in findings if f.severity == Finding.Severity.ERROR}
+        exercised = set(self.revision.content.get("skills", [])) | failed
+        SkillChance.objects.bulk_create(
+            SkillChance(
+                student_id=self.student_id,
+                skill=skill,
+                attempt=self,
+                assignment_id=self.assignment_id,
+                when=self.submitted_at,
+                success=skill not in failed,
+            )
+            for skill in sorted(exercised)
+        )
         Finding.objects.bulk_create(
             Finding(
                 student_id=self.student_id,
@@ -366,6 +381,33 @@ class Finding(models.Model):
     def rule(self) -> Rule | None:
         """The rule this finding cites, with its title, explanation and source."""
         return RULES.get(self.rule_id)
+
+
+class SkillChance(models.Model):
+    """One chance a student had to show a skill, kept by the code that grades (an attempt:
+    one per skill its case exercises or its findings name, a success when no error finding
+    names it; a trainer answer: one per method). Staff pages count mastery over these rows in
+    the database (mastery.tallies_for) instead of reading every attempt."""
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="skill_chances"
+    )
+    skill = models.CharField(max_length=40)
+    attempt = models.ForeignKey(
+        Attempt, null=True, blank=True, on_delete=models.CASCADE, related_name="skill_chances"
+    )
+    # The attempt's assignment (None: practice or the trainer), for staff scoping.
+    assignment = models.ForeignKey(
+        Assignment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    when = models.DateTimeField()
+    success = models.BooleanField()
+
+    class Meta:
+        indexes = [models.Index(fields=["student", "skill", "-when"])]
+
+    def __str__(self) -> str:
+        return f"{self.student_id} {self.skill}: {'right' if self.success else 'error'}"
 
 
 class ManualCredit(models.Model):

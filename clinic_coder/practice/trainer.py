@@ -11,7 +11,7 @@ from clinic_coder.coding.catalog import default_catalog
 from clinic_coder.coding.types import Finding as EngineFinding
 from clinic_coder.coding.units import cms_units, per_code_units
 
-from .models import Finding, TrainerDrill
+from .models import Finding, SkillChance, TrainerDrill
 
 TIMED_CODES = ("97110", "97112", "97140", "97124", "97530", "97116", "97035")
 # Minutes where the units change, and a minute either side: where students slip.
@@ -119,6 +119,10 @@ def record(*, student, outcome: Outcome, now) -> bool:
             ),
             created_at=now,
         )
+        for m in outcome.methods
+    )
+    SkillChance.objects.bulk_create(
+        SkillChance(student=student, skill=m.skill, when=now, success=m.right)
         for m in outcome.methods
     )
     return True

@@ -15,7 +15,7 @@ from django.db.models import Count
 from clinic_coder.cases.models import Case
 from clinic_coder.coding.skills import SKILLS
 from clinic_coder.cohorts.models import Assignment, Cohort
-from clinic_coder.practice.mastery import Level, SkillMastery, mastery_for
+from clinic_coder.practice.mastery import Level, SkillTally, tallies_for
 from clinic_coder.practice.models import Attempt, Finding
 
 from .charts import Histogram, score_histogram
@@ -176,18 +176,24 @@ LEGEND = (
 
 @dataclass(frozen=True)
 class HeatCell:
-    mastery: SkillMastery
+    """One student's mastery of one skill, worked out once for the template."""
 
-    @property
-    def css_class(self) -> str:
-        return LEVEL_CLASSES[self.mastery.level]
+    level: str
+    css_class: str
+    chances: int
+    percent: int
+
+    @classmethod
+    def of(cls, tally: SkillTally) -> "HeatCell":
+        level = tally.level
+        return cls(level, LEVEL_CLASSES[level], tally.chances, tally.percent)
 
 
 def cohort_heatmap(students: list, cohort: Cohort) -> list[tuple[object, list[HeatCell]]]:
     """Each student's mastery of every skill from this cohort's work and practice, in the
-    order of SKILLS (three queries)."""
-    mastery = mastery_for(students, cohorts=[cohort])
+    order of SKILLS, counted in the database (two queries, no attempt read into Python)."""
+    tallies = tallies_for(students, cohorts=[cohort])
     return [
-        (student, [HeatCell(mastery[student.pk][skill]) for skill in SKILLS])
+        (student, [HeatCell.of(tallies[student.pk][skill]) for skill in SKILLS])
         for student in students
     ]

@@ -12,8 +12,8 @@ from clinic_coder.cohorts.models import Cohort, Enrollment
 from clinic_coder.practice.mastery import (
     Level,
     evidence_for,
-    mastery_for,
     mastery_from,
+    tallies_for,
     weakest,
     weekly_mastery,
 )
@@ -133,7 +133,7 @@ def supervisor_dashboard(request: HttpRequest) -> HttpResponse:
         (row["student"], row["cohort"]): row
         for row in Attempt.objects.scores_per_student_in(cohorts)
     }
-    mastery = mastery_for({e.student_id for e in enrollments}, cohorts=cohorts)
+    mastery = tallies_for({e.student_id for e in enrollments}, cohorts=cohorts)
     by_cohort = {c.pk: {"cohort": c, "students": [], "below": []} for c in cohorts}
     for enrollment in enrollments:
         student = enrollment.student

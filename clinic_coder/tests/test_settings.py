@@ -80,3 +80,23 @@ def test_it_serves_front_end_libraries_from_static_not_a_cdn():
     assert (vendored / "bootstrap.min.css").stat().st_size > 100_000
     assert (vendored / "bootstrap.bundle.min.js").stat().st_size > 50_000
     assert "django_htmx" in settings.INSTALLED_APPS
+
+
+def test_it_caches_in_the_database_by_default(db):
+    # A table every app process and server reads alike, with no cache server to run.
+    from django.core.cache import cache
+
+    assert settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache")
+    cache.set("shared-check", "seen by every process", 60)
+    assert cache.get("shared-check") == "seen by every process"
+
+
+def test_it_uses_redis_when_redis_url_is_set():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "django.core.cache.backends.redis.RedisCache"
