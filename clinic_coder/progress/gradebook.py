@@ -95,16 +95,31 @@ def published_items() -> Prefetch:
     )
 
 
-def gradebook_for(cohort: Cohort) -> Gradebook:
-    """Active students x the cohort's assignments, in four queries whatever the cohort's size."""
-    students = list(active_students(cohort))
-    assignments = list(
-        cohort.assignments.select_related("case_set").prefetch_related(published_items())
-    )
+def gradebook_assignments(cohort: Cohort) -> list[Assignment]:
+    """The cohort's assignments, the gradebook's columns, with their published cases."""
+    return list(cohort.assignments.select_related("case_set").prefetch_related(published_items()))
+
+
+def gradebook_for(
+    cohort: Cohort,
+    students: Iterable | None = None,
+    assignments: list[Assignment] | None = None,
+) -> Gradebook:
+    """Students (all the active ones unless given: a page of them) x the cohort's assignments,
+    in four queries whatever the cohort's size; attempts are read for these students only."""
+    if assignments is None:
+        assignments = gradebook_assignments(cohort)
+    if students is None:
+        students = list(active_students(cohort))
+        of_students = active_students(cohort).values("pk")
+    else:
+        students = list(students)
+        of_students = [student.pk for student in students]
     attempts: dict[tuple[int, int], list[Tried]] = defaultdict(list)
-    rows = Attempt.objects.filter(
-        assignment__cohort=cohort, student__in=active_students(cohort).values("pk")
-    ).values_list("student_id", "assignment_id", "pk", "case_id", "score", "late", "submitted_at")
+    rows = Attempt.objects.filter(assignment__cohort=cohort, student__in=of_students).values_list(
+        "student_id", "assignment_id", "pk", "case_id", "score", "late", "submitted_at"
+    )
+    rows = rows.order_by()  # the cells do not depend on the order: spare the sort
     for student_id, assignment_id, *tried in rows:
         attempts[student_id, assignment_id].append(Tried(*tried))
     case_ids = {a.pk: [item.case_id for item in a.case_set.items.all()] for a in assignments}

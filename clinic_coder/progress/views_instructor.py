@@ -4,7 +4,7 @@ Instructors and supervisors of the cohort (and admins) may read; staff of other 
 404, students 403. Changing a score (manual credit, regrade) is practice's: views_staff there.
 """
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
@@ -63,15 +63,15 @@ def student_assignment(
 
 @require_GET
 @staff_only
-def export_gradebook(request: HttpRequest, cohort_id: int) -> HttpResponse:
+def export_gradebook(request: HttpRequest, cohort_id: int) -> StreamingHttpResponse:
     cohort = readable_cohort(request, cohort_id)
-    rows = exports.gradebook_rows(gradebook_for(cohort))
+    rows = exports.gradebook_rows(cohort)
     return exports.csv_response(exports.file_name(cohort, "gradebook"), rows)
 
 
 @require_GET
 @staff_only
-def export_attempts(request: HttpRequest, cohort_id: int) -> HttpResponse:
+def export_attempts(request: HttpRequest, cohort_id: int) -> StreamingHttpResponse:
     cohort = readable_cohort(request, cohort_id)
     rows = exports.attempt_rows(cohort)
     return exports.csv_response(exports.file_name(cohort, "attempts"), rows)
