@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from clinic_coder.cases.models import Case, CaseSetItem
 from clinic_coder.cohorts.models import Assignment, Cohort, Terms
+from clinic_coder.paging import NAME, name_order
 from clinic_coder.practice.models import Attempt
 
 
@@ -136,6 +138,55 @@ def gradebook_for(
             for student in students
         ],
     )
+
+
+# Sorting students by a gradebook column, in SQL so that the page is cut after the sort --------
+
+
+def gradebook_sorts(assignments: list[Assignment]) -> dict[str, Assignment | None]:
+    """The gradebook's sort keys: by name, or by the score on one assignment ("a" and its id)."""
+    return {NAME: None} | {f"a{assignment.pk}": assignment for assignment in assignments}
+
+
+def score_in_sql(assignment: Assignment) -> models.Expression:
+    """The student's gradebook cell score on the assignment (as assignment_cell computes it) for
+    each row of a query of students; null when nothing is attempted.
+
+    The attempt that counts for each published case is one subquery (its best or last score,
+    0 when the case is not attempted); the cell is their mean, rounded half up.
+    """
+    case_ids = [item.case_id for item in assignment.case_set.items.all()]
+    if not case_ids:
+        return Value(None, output_field=models.IntegerField())
+    attempts = Attempt.objects.filter(student=OuterRef("pk"), assignment=assignment)
+    if assignment.score_policy == Assignment.ScorePolicy.LAST:
+        counts_first = ["-submitted_at", "-pk"]
+    else:
+        counts_first = ["-score"]
+    total = Value(0)
+    for case_id in case_ids:
+        counted = attempts.filter(case_id=case_id).order_by(*counts_first).values("score")[:1]
+        total += Coalesce(Subquery(counted), 0, output_field=models.IntegerField())
+    count = len(case_ids)
+    return models.Case(
+        models.When(
+            Exists(attempts.filter(case_id__in=case_ids)),
+            then=(2 * total + count) / (2 * count),  # whole numbers: the division truncates
+        ),
+        output_field=models.IntegerField(),
+    )
+
+
+def students_in_order(
+    students: models.QuerySet, sort: str, by: Assignment | None
+) -> models.QuerySet:
+    """Students by name, or by their score on an assignment (nothing attempted last in either
+    direction, then by name); "-" in front of the sort reverses it."""
+    if by is None:
+        return students.order_by(*name_order(sort))
+    score = F("assignment_score")
+    score = score.desc(nulls_last=True) if sort.startswith("-") else score.asc(nulls_last=True)
+    return students.annotate(assignment_score=score_in_sql(by)).order_by(score, *name_order(NAME))
 
 
 def student_assignments(
