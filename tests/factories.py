@@ -132,3 +132,18 @@ def assigned(*, cohort, slugs=("neck-release",), set_slug="basics", **fields):
     cases = [make_case(slug=slug, title=slug.replace("-", " ").title()) for slug in slugs]
     case_set = make_case_set(slug=set_slug, title=set_slug.title(), cases=cases)
     return make_assignment(cohort=cohort, case_set=case_set, **fields), cases
+
+
+def make_students(*, cohort, count: int, start: int = 0) -> list:
+    """count active students of the cohort, "Sam Student000" (username s000) onwards: in name
+    order after the personas."""
+    from clinic_coder.cohorts.models import Enrollment
+
+    students = []
+    for number in range(start, start + count):
+        student = make_user(
+            username=f"s{number:03}", first_name="Sam", last_name=f"Student{number:03}"
+        )
+        Enrollment.objects.create(cohort=cohort, student=student)
+        students.append(student)
+    return students

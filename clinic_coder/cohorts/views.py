@@ -16,6 +16,15 @@ from django.views.decorators.vary import vary_on_headers
 
 from clinic_coder.accounts.decorators import role_required
 from clinic_coder.accounts.models import Role
+from clinic_coder.paging import (
+    NAME,
+    chosen_sort,
+    listing,
+    name_matches,
+    name_order,
+    search_text,
+    sort_header,
+)
 
 from . import roster
 from .forms import (
@@ -79,15 +88,21 @@ def edit_cohort(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.INSTRUCTOR)
 def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort(request, pk)
-    return render(request, "cohorts/cohort_detail.html", _cohort_context(cohort))
+    return render(request, "cohorts/cohort_detail.html", _cohort_context(request, cohort))
 
 
-def _cohort_context(cohort: Cohort) -> dict:
+def _cohort_context(request: HttpRequest, cohort: Cohort) -> dict:
+    """The cohort, and a page of its roster (active students first) as searched and sorted."""
+    q, sort = search_text(request), chosen_sort(request, [NAME])
+    enrollments = (
+        cohort.enrollments.select_related("student")
+        .filter(name_matches(q, prefix="student__"))
+        .order_by("-active", *name_order(sort, prefix="student__"))
+    )
     return {
         "cohort": cohort,
-        "enrollments": cohort.enrollments.select_related("student").order_by(
-            "-active", "student__last_name", "student__first_name", "student__username"
-        ),
+        "listing": listing(request, enrollments, q=q, sort=sort),
+        "name_header": sort_header(NAME, sort),
         "assignments": cohort.assignments.select_related("case_set"),
         "supervisors": cohort.supervisors.all(),
         "instructors": cohort.instructors.all(),
@@ -172,11 +187,13 @@ def set_student_active(
     enrollment.active = active
     enrollment.save(update_fields=["active"])
     done = "Reactivated" if active else "Deactivated"
+    # The roster's search, sort and page ride along in the query string: the same page comes back.
     if request.htmx:
-        context = _cohort_context(cohort) | {"announce": f"{done} {enrollment.student}."}
+        context = _cohort_context(request, cohort) | {"announce": f"{done} {enrollment.student}."}
         return render(request, "cohorts/cohort_detail.html#roster", context)
     messages.success(request, f"{done} {enrollment.student}. Their work so far is kept.")
-    return redirect("cohorts:cohort_detail", cohort.pk)
+    roster = reverse("cohorts:cohort_detail", args=[cohort.pk])
+    return redirect(f"{roster}?{request.GET.urlencode()}" if request.GET else roster)
 
 
 @role_required(Role.STUDENT)

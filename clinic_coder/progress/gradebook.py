@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from clinic_coder.cases.models import Case, CaseSetItem
 from clinic_coder.cohorts.models import Assignment, Cohort, Terms
+from clinic_coder.paging import NAME, name_order
 from clinic_coder.practice.models import Attempt
 
 
@@ -95,16 +97,31 @@ def published_items() -> Prefetch:
     )
 
 
-def gradebook_for(cohort: Cohort) -> Gradebook:
-    """Active students x the cohort's assignments, in four queries whatever the cohort's size."""
-    students = list(active_students(cohort))
-    assignments = list(
-        cohort.assignments.select_related("case_set").prefetch_related(published_items())
-    )
+def gradebook_assignments(cohort: Cohort) -> list[Assignment]:
+    """The cohort's assignments, the gradebook's columns, with their published cases."""
+    return list(cohort.assignments.select_related("case_set").prefetch_related(published_items()))
+
+
+def gradebook_for(
+    cohort: Cohort,
+    students: Iterable | None = None,
+    assignments: list[Assignment] | None = None,
+) -> Gradebook:
+    """Students (all the active ones unless given: a page of them) x the cohort's assignments,
+    in four queries whatever the cohort's size; attempts are read for these students only."""
+    if assignments is None:
+        assignments = gradebook_assignments(cohort)
+    if students is None:
+        students = list(active_students(cohort))
+        of_students = active_students(cohort).values("pk")
+    else:
+        students = list(students)
+        of_students = [student.pk for student in students]
     attempts: dict[tuple[int, int], list[Tried]] = defaultdict(list)
-    rows = Attempt.objects.filter(
-        assignment__cohort=cohort, student__in=active_students(cohort).values("pk")
-    ).values_list("student_id", "assignment_id", "pk", "case_id", "score", "late", "submitted_at")
+    rows = Attempt.objects.filter(assignment__cohort=cohort, student__in=of_students).values_list(
+        "student_id", "assignment_id", "pk", "case_id", "score", "late", "submitted_at"
+    )
+    rows = rows.order_by()  # the cells do not depend on the order: spare the sort
     for student_id, assignment_id, *tried in rows:
         attempts[student_id, assignment_id].append(Tried(*tried))
     case_ids = {a.pk: [item.case_id for item in a.case_set.items.all()] for a in assignments}
@@ -121,6 +138,55 @@ def gradebook_for(cohort: Cohort) -> Gradebook:
             for student in students
         ],
     )
+
+
+# Sorting students by a gradebook column, in SQL so that the page is cut after the sort --------
+
+
+def gradebook_sorts(assignments: list[Assignment]) -> dict[str, Assignment | None]:
+    """The gradebook's sort keys: by name, or by the score on one assignment ("a" and its id)."""
+    return {NAME: None} | {f"a{assignment.pk}": assignment for assignment in assignments}
+
+
+def score_in_sql(assignment: Assignment) -> models.Expression:
+    """The student's gradebook cell score on the assignment (as assignment_cell computes it) for
+    each row of a query of students; null when nothing is attempted.
+
+    The attempt that counts for each published case is one subquery (its best or last score,
+    0 when the case is not attempted); the cell is their mean, rounded half up.
+    """
+    case_ids = [item.case_id for item in assignment.case_set.items.all()]
+    if not case_ids:
+        return Value(None, output_field=models.IntegerField())
+    attempts = Attempt.objects.filter(student=OuterRef("pk"), assignment=assignment)
+    if assignment.score_policy == Assignment.ScorePolicy.LAST:
+        counts_first = ["-submitted_at", "-pk"]
+    else:
+        counts_first = ["-score"]
+    total = Value(0)
+    for case_id in case_ids:
+        counted = attempts.filter(case_id=case_id).order_by(*counts_first).values("score")[:1]
+        total += Coalesce(Subquery(counted), 0, output_field=models.IntegerField())
+    count = len(case_ids)
+    return models.Case(
+        models.When(
+            Exists(attempts.filter(case_id__in=case_ids)),
+            then=(2 * total + count) / (2 * count),  # whole numbers: the division truncates
+        ),
+        output_field=models.IntegerField(),
+    )
+
+
+def students_in_order(
+    students: models.QuerySet, sort: str, by: Assignment | None
+) -> models.QuerySet:
+    """Students by name, or by their score on an assignment (nothing attempted last in either
+    direction, then by name); "-" in front of the sort reverses it."""
+    if by is None:
+        return students.order_by(*name_order(sort))
+    score = F("assignment_score")
+    score = score.desc(nulls_last=True) if sort.startswith("-") else score.asc(nulls_last=True)
+    return students.annotate(assignment_score=score_in_sql(by)).order_by(score, *name_order(NAME))
 
 
 def student_assignments(

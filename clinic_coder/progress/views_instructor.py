@@ -4,7 +4,7 @@ Instructors and supervisors of the cohort (and admins) may read; staff of other 
 404, students 403. Changing a score (manual credit, regrade) is practice's: views_staff there.
 """
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
@@ -13,6 +13,15 @@ from clinic_coder.accounts.models import Role
 from clinic_coder.coding.skills import SKILLS
 from clinic_coder.cohorts.access import cohort_for_staff
 from clinic_coder.cohorts.models import Cohort
+from clinic_coder.paging import (
+    NAME,
+    chosen_sort,
+    listing,
+    name_matches,
+    name_order,
+    search_text,
+    sort_header,
+)
 from clinic_coder.practice.models import Attempt
 
 from . import exports
@@ -22,7 +31,10 @@ from .gradebook import (
     active_students,
     assignment_cell,
     counted_attempt,
+    gradebook_assignments,
     gradebook_for,
+    gradebook_sorts,
+    students_in_order,
 )
 
 staff_only = role_required(Role.INSTRUCTOR, Role.SUPERVISOR)
@@ -35,8 +47,21 @@ def readable_cohort(request: HttpRequest, cohort_id: int) -> Cohort:
 @require_GET
 @staff_only
 def gradebook(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    """A page of the active students, searched and sorted by name or by an assignment's score."""
     cohort = readable_cohort(request, cohort_id)
-    context = {"cohort": cohort, "gradebook": gradebook_for(cohort)}
+    assignments = gradebook_assignments(cohort)
+    sorts = gradebook_sorts(assignments)
+    q, sort = search_text(request), chosen_sort(request, sorts)
+    students = active_students(cohort).filter(name_matches(q))
+    students = students_in_order(students, sort, sorts[sort.removeprefix("-")])
+    shown = listing(request, students, q=q, sort=sort)
+    context = {
+        "cohort": cohort,
+        "gradebook": gradebook_for(cohort, students=shown.page, assignments=assignments),
+        "listing": shown,
+        "name_header": sort_header(NAME, sort),
+        "columns": [(a, sort_header(key, sort)) for key, a in sorts.items() if a is not None],
+    }
     return render(request, "progress/instructor/gradebook.html", context)
 
 
@@ -63,15 +88,15 @@ def student_assignment(
 
 @require_GET
 @staff_only
-def export_gradebook(request: HttpRequest, cohort_id: int) -> HttpResponse:
+def export_gradebook(request: HttpRequest, cohort_id: int) -> StreamingHttpResponse:
     cohort = readable_cohort(request, cohort_id)
-    rows = exports.gradebook_rows(gradebook_for(cohort))
+    rows = exports.gradebook_rows(cohort)
     return exports.csv_response(exports.file_name(cohort, "gradebook"), rows)
 
 
 @require_GET
 @staff_only
-def export_attempts(request: HttpRequest, cohort_id: int) -> HttpResponse:
+def export_attempts(request: HttpRequest, cohort_id: int) -> StreamingHttpResponse:
     cohort = readable_cohort(request, cohort_id)
     rows = exports.attempt_rows(cohort)
     return exports.csv_response(exports.file_name(cohort, "attempts"), rows)
@@ -98,11 +123,17 @@ def item_analysis(request: HttpRequest, cohort_id: int, assignment_id: int) -> H
 @require_GET
 @staff_only
 def heatmap(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    """The skills of a page of the active students, searched and sorted by name."""
     cohort = readable_cohort(request, cohort_id)
+    q, sort = search_text(request), chosen_sort(request, [NAME])
+    students = active_students(cohort).filter(name_matches(q)).order_by(*name_order(sort))
+    shown = listing(request, students, q=q, sort=sort)
     context = {
         "cohort": cohort,
+        "listing": shown,
+        "name_header": sort_header(NAME, sort),
         "skills": list(SKILLS.values()),
-        "rows": cohort_heatmap(list(active_students(cohort)), cohort),
+        "rows": cohort_heatmap(list(shown.page), cohort),
         "legend": [(level, LEVEL_CLASSES[level], text) for level, text in LEGEND],
     }
     return render(request, "progress/instructor/heatmap.html", context)

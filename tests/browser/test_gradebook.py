@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.accessibility import scan
-from tests.factories import WRONG_CODE, assigned, graded, log_in
+from tests.factories import WRONG_CODE, assigned, graded, log_in, make_students
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -75,4 +75,48 @@ def test_it_passes_axe_on_the_gradebook_pages(browser, live_server, people, atte
             page.wait_for_load_state()
         problems |= scan(page, pages)
         context.close()
+    assert problems == {}
+
+
+def test_it_pages_searches_and_sorts_the_gradebook_without_javascript(
+    browser, live_server, people, attempt
+):
+    make_students(cohort=people.cohort_a, count=100)  # and Alice: 101
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, bypass_csp=True
+    )
+    page = context.new_page()
+    log_in(page, "ines")
+    page.goto(f"/teach/cohorts/{people.cohort_a.pk}/gradebook/")
+    pager = page.get_by_role("navigation", name="Pages of the gradebook")
+    expect(pager.get_by_role("link", name="Page 1")).to_have_attribute("aria-current", "page")
+
+    pager.get_by_role("link", name="Next page").click()
+    expect(page.get_by_role("row", name=re.compile("Sam Student099"))).to_be_visible()
+    expect(page.get_by_role("row", name=re.compile("Alice Archer"))).to_have_count(0)
+    expect(pager.get_by_role("link", name="Page 2")).to_have_attribute("aria-current", "page")
+
+    page.get_by_role("link", name=re.compile("^Student")).click()  # by name, descending
+    expect(page.locator("#gradebook tbody th").first).to_have_text("Sam Student099")
+    page.get_by_label("Search students by name or username").fill("archer")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#gradebook tbody tr")).to_have_count(1)
+    expect(page.get_by_role("row", name=re.compile("Alice Archer"))).to_be_visible()
+    assert "sort=-name" in page.url  # the search kept the sort
+    context.close()
+
+
+def test_it_passes_axe_on_second_pages(browser, live_server, people, attempt):
+    make_students(cohort=people.cohort_a, count=100)
+    cohort = people.cohort_a.pk
+    paths = [
+        f"/teach/cohorts/{cohort}/gradebook/?page=2&sort=-a{attempt.assignment_id}",
+        f"/teach/cohorts/{cohort}/heatmap/?page=2&sort=-name",
+        f"/teach/cohorts/{cohort}/?page=2&sort=-name",
+    ]
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    page = context.new_page()
+    log_in(page, "ines")
+    problems = scan(page, paths)
+    context.close()
     assert problems == {}
