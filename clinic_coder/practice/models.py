@@ -1,6 +1,7 @@
 """What students do: answers in progress, graded attempts, and the findings behind progress."""
 
 import dataclasses
+import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,6 +22,33 @@ from clinic_coder.coding.types import ClaimLine, Grade, PayerProfile
 from clinic_coder.coding.types import Finding as EngineFinding
 from clinic_coder.coding.variants import render_note
 from clinic_coder.cohorts.models import Assignment, AssignmentOverride
+
+# The grader's reasons name the key beside the student's answer (coding/grading.py).
+WRONG_CODE = re.compile(r"^wrong code: the key has (?P<key>\S+)$")
+WRONG_UNITS = re.compile(r"^units: (?P<given>.+), the key has (?P<key>.+)$")
+WRONG_MODIFIERS = re.compile(r"^modifiers: (?P<given>.+), the key has (?P<key>.+)$")
+
+
+def mistakes_of(marks: Iterable[dict]) -> list[tuple[str, str, str, str]]:
+    """The mistakes an attempt's marks record, as (kind, code, given, key) rows: a wrong code
+    (the student's code and the key's), wrong units or modifiers, a missing or an extra line
+    (an extra line only while it costs points: a waived penalty is no mistake)."""
+    rows = []
+    for mark in marks:
+        code, status = mark["code"], mark["status"]
+        if status == "missing":
+            rows.append((MarkMistake.Kind.MISSING, code, "", ""))
+        elif status == "extra" and mark["credit"] < 0:
+            rows.append((MarkMistake.Kind.EXTRA, code, "", ""))
+        for reason in mark["reasons"]:
+            if status == "wrong" and (found := WRONG_CODE.match(reason)):
+                rows.append((MarkMistake.Kind.WRONG_CODE, code, code, found["key"]))
+            elif found := WRONG_UNITS.match(reason):
+                rows.append((MarkMistake.Kind.WRONG_UNITS, code, found["given"], found["key"]))
+            elif found := WRONG_MODIFIERS.match(reason):
+                rows.append((MarkMistake.Kind.WRONG_MODIFIERS, code, found["given"], found["key"]))
+    return rows
+
 
 UNIT_METHODS = (("cms", "CMS 8-minute rule"), ("per-code", "Per-code method"))
 
@@ -246,7 +274,18 @@ class Attempt(models.Model):
                 update_fields=["revision", "score", "key", "explanation", "marks", "comparison"]
             )
         self._record_findings(graded.result.findings, replace=not new)
+        self.record_mistakes(replace=not new)
         return graded
+
+    def record_mistakes(self, *, replace: bool = True) -> None:
+        """Keep the mistakes of the attempt's current marks, for item analysis to count in the
+        database; called whenever the marks change (grading, manual credit)."""
+        if replace:
+            self.mistakes.all().delete()
+        MarkMistake.objects.bulk_create(
+            MarkMistake(attempt=self, kind=kind, code=code, given=given, key=key)
+            for kind, code, given, key in mistakes_of(self.marks)
+        )
 
     def method_comparison(
         self, revision: CaseRevision, lines: list[ClaimLine], *, catalog: Catalog
@@ -381,6 +420,26 @@ class Finding(models.Model):
     def rule(self) -> Rule | None:
         """The rule this finding cites, with its title, explanation and source."""
         return RULES.get(self.rule_id)
+
+
+class MarkMistake(models.Model):
+    """One mistake recorded in an attempt's marks, kept by the code that changes the marks."""
+
+    class Kind(models.TextChoices):
+        WRONG_CODE = "wrong_code", "Wrong code"
+        WRONG_UNITS = "wrong_units", "Wrong units"
+        WRONG_MODIFIERS = "wrong_modifiers", "Wrong modifiers"
+        MISSING = "missing", "Missing line"
+        EXTRA = "extra", "Extra line"
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="mistakes")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    code = models.CharField(max_length=12)
+    given = models.TextField(blank=True)  # the student's code, units or modifiers
+    key = models.TextField(blank=True)  # the key's
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.code}: {self.given} / {self.key}"
 
 
 class SkillChance(models.Model):

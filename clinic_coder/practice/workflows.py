@@ -258,6 +258,7 @@ def give_manual_credit(
         attempt.marks = marks
         attempt.score = score_of(mark_from_json(m) for m in marks)
         attempt.save(update_fields=["marks", "score"])
+        attempt.record_mistakes()
         given = ManualCredit.objects.create(
             attempt=attempt,
             mark_index=mark_index,

@@ -1,11 +1,10 @@
 """Item analysis: how a cohort did on each case of an assignment, and where it went wrong.
 
 Every attempt of the cohort's active students counts (not only the one the gradebook counts):
-the point is to see which mistakes are common. The mistakes are read from the attempts' stored
-marks, whose reasons name the key's code, units and modifiers beside the student's.
+the point is to see which mistakes are common. The mistakes are counted in the database from
+the rows practice keeps of every attempt's marks (MarkMistake), never by reading the marks.
 """
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,16 +15,12 @@ from clinic_coder.cases.models import Case
 from clinic_coder.coding.skills import SKILLS
 from clinic_coder.cohorts.models import Assignment, Cohort
 from clinic_coder.practice.mastery import Level, SkillTally, tallies_for
-from clinic_coder.practice.models import Attempt, Finding
+from clinic_coder.practice.models import Attempt, Finding, MarkMistake, mistakes_of
 
 from .charts import Histogram, score_histogram
 from .gradebook import active_students
 
 TOP = 10  # rows in each table of mistakes
-
-WRONG_CODE = re.compile(r"^wrong code: the key has (?P<key>\S+)$")
-WRONG_UNITS = re.compile(r"^units: (?P<given>.+), the key has (?P<key>.+)$")
-WRONG_MODIFIERS = re.compile(r"^modifiers: (?P<given>.+), the key has (?P<key>.+)$")
 
 
 @dataclass
@@ -39,19 +34,21 @@ class Mistakes:
     extra_lines: Counter = field(default_factory=Counter)  # student code
 
     def add(self, marks: Iterable[dict]) -> None:
-        for mark in marks:
-            code, status = mark["code"], mark["status"]
-            if status == "missing":
-                self.missing_lines[code] += 1
-            elif status == "extra" and mark["credit"] < 0:
-                self.extra_lines[code] += 1
-            for reason in mark["reasons"]:
-                if status == "wrong" and (found := WRONG_CODE.match(reason)):
-                    self.wrong_codes[code, found["key"]] += 1
-                elif found := WRONG_UNITS.match(reason):
-                    self.wrong_units[code, found["given"], found["key"]] += 1
-                elif found := WRONG_MODIFIERS.match(reason):
-                    self.wrong_modifiers[code, found["given"], found["key"]] += 1
+        """Count the mistakes of one attempt's marks (as the write path records them)."""
+        for kind, code, given, key in mistakes_of(marks):
+            self.count(kind, code, given, key, 1)
+
+    def count(self, kind: str, code: str, given: str, key: str, n: int) -> None:
+        if kind == MarkMistake.Kind.MISSING:
+            self.missing_lines[code] += n
+        elif kind == MarkMistake.Kind.EXTRA:
+            self.extra_lines[code] += n
+        elif kind == MarkMistake.Kind.WRONG_CODE:
+            self.wrong_codes[given, key] += n
+        elif kind == MarkMistake.Kind.WRONG_UNITS:
+            self.wrong_units[code, given, key] += n
+        elif kind == MarkMistake.Kind.WRONG_MODIFIERS:
+            self.wrong_modifiers[code, given, key] += n
 
     # Templates cannot call Counter.most_common (a lookup on a Counter is a key lookup first).
     @property
@@ -133,18 +130,28 @@ def skill_counts(rows: Iterable[dict]) -> list[SkillCount]:
 
 
 def analyse_assignment(assignment: Assignment) -> tuple[ItemAnalysis, list[ItemAnalysis]]:
-    """The whole assignment and each of its cases, in four queries whatever the cohort's size."""
+    """The whole assignment and each of its cases, in four queries whatever the cohort's size,
+    every count made by the database."""
     cases = list(assignment.case_set.published_cases())
     attempts = Attempt.objects.filter(
         assignment=assignment, student__in=active_students(assignment.cohort).values("pk")
-    )
+    ).order_by()
     whole = ItemAnalysis(title="All cases")
     per_case = {case.pk: ItemAnalysis(title=case.title, case=case) for case in cases}
-    for case_id, score, marks in attempts.values_list("case_id", "score", "marks"):
+    for case_id, score in attempts.values_list("case_id", "score"):
         for item in (whole, per_case.get(case_id)):
             if item is not None:
                 item.scores.append(score)
-                item.mistakes.add(marks)
+    mistakes = (
+        MarkMistake.objects.filter(attempt__in=attempts)
+        .values_list("attempt__case_id", "kind", "code", "given", "key")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for case_id, kind, code, given, key, n in mistakes:
+        for item in (whole, per_case.get(case_id)):
+            if item is not None:
+                item.mistakes.count(kind, code, given, key, n)
     rows = list(
         Finding.objects.filter(attempt__in=attempts)
         .values("attempt__case_id", "skill", "severity")
