@@ -167,9 +167,11 @@ def targets_for(cohort: "SeededCohort") -> list[Target]:
         ("progress page", cohort.student, "/progress/"),
     ]  # fmt: skip
     targets = [Target(page, cohort.size, persona, path) for page, persona, path in pages]
-    practice_case = f"/practice/cases/{cohort.practice_case_slug}/"
+    submitted = (
+        f"/practice/assignments/{cohort.submit_assignment_id}/cases/{cohort.submit_case_slug}/"
+    )
     targets.append(
-        Target("submit (POST, graded)", cohort.size, cohort.submitter, practice_case, 302, True)
+        Target("submit (POST, graded)", cohort.size, cohort.submitter, submitted, 302, True)
     )
     return targets
 
@@ -264,13 +266,16 @@ def machine() -> dict[str, str]:
         pass
     from django.db import connection
 
+    database = connection.display_name
+    if connection.vendor == "postgresql":
+        database += f" {connection.pg_version // 10000}.{connection.pg_version % 10000}"
     return {
         "cpus": str(os.cpu_count()),
         "cpu": cpu,
         "memory": memory,
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
-        "database": f"{connection.vendor} {connection.Database.__name__}",
+        "database": database,
     }
 
 

@@ -28,10 +28,10 @@ from clinic_coder.practice.models import Attempt
 from clinic_coder.practice.workflows import open_draft, profile_for, submit_answer
 
 PASSWORD = "bench-password-not-secret"
-# The bank's sets each cohort is assigned; item analysis reads the first. Students practise
-# PRACTICE_SET in the submit measurement, a set no cohort is assigned.
+# The bank's sets each cohort is assigned, 3 attempts per case; item analysis reads the first.
 ASSIGNED_SETS = ("start-here", "massage-or-manual-therapy", "neuromuscular-re-education")
-PRACTICE_SET = "eight-minute-rule"
+# Assigned too, with no attempt limit: the submit measurement submits to one case again and again.
+UNLIMITED_SET = "eight-minute-rule"
 # Codes students confuse with each other.
 CONFUSED_CODES = {
     "97140": "97124",
@@ -59,11 +59,12 @@ class SeededCohort:
     instructor: str
     supervisor: str
     student: str  # reads the student pages
-    submitter: str  # submits in practice during the measurement
+    submitter: str  # submits during the measurement
     assignment_id: int
     case_slug: str  # a case of that assignment
     attempt_id: int  # one of the student's attempts
-    practice_case_slug: str
+    submit_assignment_id: int  # no attempt limit
+    submit_case_slug: str
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,14 @@ def seed_cohort(*, size: int, attempts: int, seed: int, password_hash: str) -> S
             )
             for slug in ASSIGNED_SETS
         ]
+        unlimited = Assignment.objects.create(
+            cohort=cohort,
+            case_set=CaseSet.objects.get(slug=UNLIMITED_SET),
+            opens_at=now - datetime.timedelta(days=HISTORY_DAYS + 5),
+            due_at=now + datetime.timedelta(days=14),
+            attempts_allowed=0,
+            created_by=instructor,
+        )
     pairs = [
         (assignment, case)
         for assignment in assignments
@@ -201,7 +210,8 @@ def seed_cohort(*, size: int, attempts: int, seed: int, password_hash: str) -> S
         assignment_id=first.pk,
         case_slug=first.case_set.published_cases().first().slug,
         attempt_id=Attempt.objects.filter(student=student).values_list("pk", flat=True).first(),
-        practice_case_slug=CaseSet.objects.get(slug=PRACTICE_SET).published_cases().first().slug,
+        submit_assignment_id=unlimited.pk,
+        submit_case_slug=unlimited.case_set.published_cases().first().slug,
     )
 
 
