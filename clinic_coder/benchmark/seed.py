@@ -22,6 +22,7 @@ from clinic_coder.cases.loading import load_case_bank
 from clinic_coder.cases.models import Case, CaseSet
 from clinic_coder.catalog.loading import load_catalog
 from clinic_coder.catalog.models import ProcedureCode, current_catalog
+from clinic_coder.coding.catalog import Catalog
 from clinic_coder.coding.types import ClaimLine
 from clinic_coder.cohorts.models import Assignment, Cohort, Enrollment
 from clinic_coder.practice.models import Attempt
@@ -158,25 +159,8 @@ def seed_cohort(*, size: int, attempts: int, seed: int, password_hash: str) -> S
         cohort.instructors.add(instructor)
         cohort.supervisors.add(supervisor)
         Enrollment.objects.bulk_create(Enrollment(cohort=cohort, student=s) for s in students)
-        assignments = [
-            Assignment.objects.create(
-                cohort=cohort,
-                case_set=CaseSet.objects.get(slug=slug),
-                opens_at=now - datetime.timedelta(days=HISTORY_DAYS + 5),
-                due_at=now + datetime.timedelta(days=14),
-                attempts_allowed=3,
-                created_by=instructor,
-            )
-            for slug in ASSIGNED_SETS
-        ]
-        unlimited = Assignment.objects.create(
-            cohort=cohort,
-            case_set=CaseSet.objects.get(slug=UNLIMITED_SET),
-            opens_at=now - datetime.timedelta(days=HISTORY_DAYS + 5),
-            due_at=now + datetime.timedelta(days=14),
-            attempts_allowed=0,
-            created_by=instructor,
-        )
+        assignments = [assign(cohort, slug, attempts=3, now=now) for slug in ASSIGNED_SETS]
+        unlimited = assign(cohort, UNLIMITED_SET, attempts=0, now=now)
     pairs = [
         (assignment, case)
         for assignment in assignments
@@ -215,7 +199,25 @@ def seed_cohort(*, size: int, attempts: int, seed: int, password_hash: str) -> S
     )
 
 
-def submit_seeded(student, assignment, case, catalog, when: datetime.datetime, rng) -> None:
+def assign(cohort: Cohort, slug: str, *, attempts: int, now: datetime.datetime) -> Assignment:
+    """The case set given to the cohort, open since before the first seeded attempt."""
+    return Assignment.objects.create(
+        cohort=cohort,
+        case_set=CaseSet.objects.get(slug=slug),
+        opens_at=now - datetime.timedelta(days=HISTORY_DAYS + 5),
+        due_at=now + datetime.timedelta(days=14),
+        attempts_allowed=attempts,
+    )
+
+
+def submit_seeded(
+    student: User,
+    assignment: Assignment,
+    case: Case,
+    catalog: Catalog,
+    when: datetime.datetime,
+    rng: random.Random,
+) -> None:
     draft = open_draft(student=student, case=case, assignment=assignment)
     # open_draft draws a random variant; a seeded one keeps runs comparable.
     draft.seed = rng.randrange(1, 2**31)
