@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from clinic_coder.health import healthz
+
 admin.site.site_header = "Clinic Coder administration"
 admin.site.site_title = "Clinic Coder admin"
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include("clinic_coder.accounts.urls")),
     path("", include("clinic_coder.progress.urls")),

@@ -1,7 +1,7 @@
 """The apps stack in one direction: each may import those below it, never one above.
 
 coding (the pure engine, no Django) < accounts < catalog < cases < cohorts < practice <
-progress < demo. Project-level helpers (clinic_coder/parsing.py and the like) sit below all.
+progress < demo < benchmark. Project-level helpers (clinic_coder/parsing.py and the like) sit below all.
 """
 
 import ast
@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1]
-STACK = ["coding", "accounts", "catalog", "cases", "cohorts", "practice", "progress", "demo"]
+STACK = [
+    "coding", "accounts", "catalog", "cases", "cohorts", "practice", "progress", "demo",
+    "benchmark",
+]  # fmt: skip
 
 
 def imported_modules(path: Path) -> list[str]:

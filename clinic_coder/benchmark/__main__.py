@@ -1,0 +1,3 @@
+from clinic_coder.benchmark.run import main
+
+raise SystemExit(main())
