@@ -1,7 +1,8 @@
 """The apps stack in one direction: each may import those below it, never one above.
 
 coding (the pure engine, no Django) < accounts < catalog < cases < cohorts < practice <
-progress < demo < benchmark. Project-level helpers (clinic_coder/parsing.py and the like) sit below all.
+progress < demo < benchmark. Project-level helpers (clinic_coder/parsing.py and the like)
+sit below all.
 """
 
 import ast
