@@ -9,7 +9,7 @@ import json
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -19,7 +19,7 @@ from clinic_coder.accounts.models import Role
 from clinic_coder.catalog.models import current_catalog
 from clinic_coder.coding.catalog import Catalog
 
-from .exchange import ImportFailed, export_bank, import_bank
+from .exchange import SLUG, ImportFailed, export_bank, import_bank
 from .forms import (
     SERVICES_PREFIX,
     BaseServiceFormSet,
@@ -138,11 +138,23 @@ def _save_case(case_form: CaseForm, formset: BaseServiceFormSet) -> Case:
 def preview_case(request: HttpRequest) -> HttpResponse:
     """The live key preview (htmx) of the case form as posted; nothing is saved."""
     slug = request.GET.get("case")
-    case = get_object_or_404(Case, slug=slug) if slug else Case()
+    case = _case_or_404(slug) if slug else Case()
     case_form, formset = case_forms(request.POST, case)
     seed = SeedForm.from_query(request.POST).seed_or_default()
     result = preview(case_form, formset, seed, current_catalog())
     return render(request, "cases/case_form.html#preview", {"preview": result})
+
+
+def _slug_or_404(value: str) -> str:
+    # A slug from a query string is not checked by the URL resolver: a forged one (a NUL
+    # byte, which PostgreSQL refuses, or a megabyte of text) is simply not found.
+    if len(value) > 80 or not SLUG.match(value):
+        raise Http404
+    return value
+
+
+def _case_or_404(slug: str) -> Case:
+    return get_object_or_404(Case, slug=_slug_or_404(slug))
 
 
 @role_required(Role.INSTRUCTOR)
@@ -263,7 +275,7 @@ def export_cases(request: HttpRequest) -> HttpResponse:
     """One case set (?set=<slug>) with its cases, or every case, as a JSON download."""
     set_slug = request.GET.get("set")
     if set_slug:
-        case_set = get_object_or_404(CaseSet, slug=set_slug)
+        case_set = get_object_or_404(CaseSet, slug=_slug_or_404(set_slug))
         bank, filename = export_bank([], [case_set]), f"{case_set.slug}.json"
     else:
         bank = export_bank(Case.objects.prefetch_related("services"))

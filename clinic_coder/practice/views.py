@@ -337,7 +337,8 @@ def case_history(request: HttpRequest, slug: str) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @student_only
 def code_search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:60]
+    # NUL is no part of any code or word (and PostgreSQL refuses it in a query).
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:60]
     codes = ProcedureCode.objects.none()
     if query:
         by_technique = {
