@@ -396,10 +396,26 @@ def _text(value: object) -> bool:
 # --- import ------------------------------------------------------------------------------
 
 
+def ownership_problems(data: dict, user: object) -> list[str]:
+    """Cases of the file that would replace a case this user may not change."""
+    slugs = [case["slug"] for case in data["cases"]]
+    existing = Case.objects.select_related("owner").in_bulk(slugs, field_name="slug")
+    allowed = set(Case.objects.editable_by(user).filter(slug__in=slugs).values_list("slug"))
+    return [
+        f"Case {number} ({slug}): the site's case “{existing[slug].title}” belongs to "
+        f"{existing[slug].owner_label}, so this file may not replace it. Give the case "
+        "another slug, or ask its owner to add you as a co-editor."
+        for number, slug in enumerate(slugs, start=1)
+        if slug in existing and (slug,) not in allowed
+    ]
+
+
 @transaction.atomic
 def import_bank(data: object, *, user=None) -> ImportResult:
     """Create or update the file's cases and sets by slug; raise ImportFailed, saving nothing."""
     errors = validate_bank(data)
+    if not errors and user is not None:
+        errors = ownership_problems(data, user)
     if errors:
         raise ImportFailed(errors)
     result = ImportResult()
@@ -407,7 +423,7 @@ def import_bank(data: object, *, user=None) -> ImportResult:
         built, services = Case.from_json(case_data)
         existing = Case.objects.filter(slug=built.slug).first()
         if existing is None:
-            built.created_by = user
+            built.created_by = built.owner = user
             built.save()
             result.created.append(built.slug)
             case = built

@@ -380,6 +380,27 @@ class CaseFilterForm(forms.Form):
         return self.cleaned_data["code"].strip().upper()
 
 
+class CoEditorForm(forms.Form):
+    username = forms.CharField(
+        label="Instructor's username", max_length=150, help_text="They may then change this case."
+    )
+
+    def __init__(self, *args: object, case: Case, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.case = case
+
+    def clean_username(self) -> object:
+        from clinic_coder.accounts.models import Role, User
+
+        username = self.cleaned_data["username"].strip()
+        user = User.objects.filter(username__iexact=username, role=Role.INSTRUCTOR).first()
+        if user is None:
+            raise ValidationError(f"No instructor account has the username {username}.")
+        if user.pk == self.case.owner_id or self.case.co_editors.filter(pk=user.pk).exists():
+            raise ValidationError(f"{user} may already change this case.")
+        return user
+
+
 class SeedForm(forms.Form):
     seed = forms.IntegerField(label="Variant seed", min_value=1, max_value=2**31 - 1)
 

@@ -51,8 +51,9 @@ def test_it_creates_a_draft_case_with_its_services(client, people):
 
 
 def test_it_edits_a_case_and_removes_a_service(client, people):
-    case = make_case(services=[{"key": "mt", "technique": "graston", "regions": ["cervical"],
-                                "minutes_low": 9, "minutes_high": 14}, HOT_PACK])  # fmt: skip
+    graston = {"key": "mt", "technique": "graston", "regions": ["cervical"],
+               "minutes_low": 9, "minutes_high": 14}  # fmt: skip
+    case = make_case(owner=people.ines, services=[graston, HOT_PACK])
     mt, hp = case.services.all()
     client.force_login(people.ines)
     data = form_data(
@@ -118,7 +119,7 @@ def test_it_refuses_a_slug_another_case_has(client, people):
 
 
 def test_it_leaves_an_edited_case_alone_when_the_form_is_bad(client, people):
-    case = make_case()
+    case = make_case(owner=people.ines)
     client.force_login(people.ines)
     data = form_data(
         title="Changed",
