@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Q
 from django.utils.crypto import get_random_string
 
@@ -123,6 +123,41 @@ class Enrollment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} in {self.cohort}"
+
+
+class Invitation(models.Model):
+    """An instructor's offer of a place in a cohort to an existing student account.
+
+    The student accepts or declines it on their home page. Until they accept, the cohort's
+    staff see nothing of their work: an enrollment is what opens it to them.
+    """
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="invitations")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "student"], name="one_invitation_per_cohort")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} invited to {self.cohort}"
+
+    @transaction.atomic
+    def accept(self) -> "Enrollment":
+        enrollment, _ = self.cohort.enrol(self.student)
+        if not enrollment.active:
+            enrollment.active = True
+            enrollment.save(update_fields=["active"])
+        self.delete()
+        return enrollment
 
 
 class AssignmentQuerySet(models.QuerySet):

@@ -68,6 +68,7 @@ def student_home(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "cohorts": Cohort.objects.with_student(request.user).prefetch_related("instructors"),
+        "invitations": request.user.invitations.select_related("cohort", "invited_by"),
         "assignments": assignments,
         "case_sets": case_sets,
         "weak_skills": weak_skills(request.user),
