@@ -20,6 +20,12 @@ def fast_password_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def long_sessions(settings) -> None:
+    # Many tests travel days ahead to pass a due date; session lifetimes have their own tests.
+    settings.SESSION_IDLE_TIMEOUT = settings.SESSION_COOKIE_AGE = 10 * 365 * 24 * 60 * 60
+
+
 @dataclass
 class People:
     """Two cohorts, each with its own student and instructor; one supervisor over cohort A."""

@@ -17,6 +17,10 @@ ACTIVITY_RESOLUTION = 60
 LAST_SEEN = "last_seen"
 
 
+def note_sign_in(sender: object, request: HttpRequest, **kwargs: object) -> None:
+    request.session[LAST_SEEN] = int(time.time())
+
+
 class PrivatePagesMiddleware:
     """Signed-in pages and downloads (feedback, gradebook CSV) are never stored by a browser
     or a shared cache: another person on the same clinic computer must not see them."""
