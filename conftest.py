@@ -31,6 +31,12 @@ def fresh_catalog() -> Iterator[None]:
     forget_built_catalog()
 
 
+@pytest.fixture(autouse=True)
+def long_sessions(settings) -> None:
+    # Many tests travel days ahead to pass a due date; session lifetimes have their own tests.
+    settings.SESSION_IDLE_TIMEOUT = settings.SESSION_COOKIE_AGE = 10 * 365 * 24 * 60 * 60
+
+
 @dataclass
 class People:
     """Two cohorts, each with its own student and instructor; one supervisor over cohort A."""

@@ -4,6 +4,7 @@ Defaults make a fresh clone run on SQLite with DEBUG on. With DEBUG off the sett
 production-safe and refuse to start without a real SECRET_KEY.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
     "clinic_coder.accounts",
     "clinic_coder.catalog",
     "clinic_coder.cases",
@@ -66,9 +68,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "clinic_coder.middleware.IdleTimeoutMiddleware",
+    "clinic_coder.middleware.PrivatePagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "clinic_coder.urls"
@@ -136,6 +142,13 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:start"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# django-axes first: it refuses a sign-in from a locked account or client before the password
+# is even checked, on the site's login and the admin's alike.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -180,11 +193,35 @@ SECURE_CSP = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# A session ends after SESSION_IDLE_TIMEOUT seconds without a request (default 8 hours), and
+# its cookie lasts SESSION_COOKIE_AGE seconds from the last time the session was written
+# (default 12 hours; activity writes it at most once a minute).
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", 8 * 60 * 60))
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 12 * 60 * 60))
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # Load balancers probe instances over plain HTTP: a redirect would read as "down".
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+BEHIND_TLS_PROXY = not DEBUG and env_bool("BEHIND_TLS_PROXY", True)
+
+# Login throttling (django-axes). After AXES_FAILURE_LIMIT failed sign-ins for one username,
+# or from one client address, further sign-ins for it are refused for the cool-off, even with
+# the right password. Usernames that do not exist lock the same way, so the lockout tells an
+# attacker nothing about which accounts exist. Attempts are kept in the database, so every app
+# process sees them; an admin unlocks under "Axes" in the admin (delete the access attempts).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "clinic_coder.accounts.views.locked_out"
+AXES_VERBOSE = False
+# Behind the load balancer every request comes from its address: read the client's from the
+# X-Forwarded-For entry the balancer added (the last one; earlier ones the client may forge).
+AXES_CLIENT_IP_CALLABLE = "clinic_coder.accounts.client_ip.client_ip"
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 1)) if BEHIND_TLS_PROXY else 0
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
@@ -193,7 +230,7 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     # Behind a load balancer that terminates TLS and sets X-Forwarded-Proto.
-    if env_bool("BEHIND_TLS_PROXY", True):
+    if BEHIND_TLS_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {

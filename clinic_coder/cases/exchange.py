@@ -17,6 +17,7 @@ from clinic_coder.coding.profiles import PROFILES, get_profile
 from clinic_coder.coding.skills import SKILLS
 from clinic_coder.coding.techniques import TECHNIQUES
 from clinic_coder.coding.types import REGIONS
+from clinic_coder.coding.variants import placeholders
 from clinic_coder.parsing import whole_number
 
 from .models import (
@@ -34,7 +35,13 @@ FORMAT = "clinic-coder/case-bank"
 VERSION = 1
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KEY = re.compile(r"^[a-z][a-z0-9_]*$")
-PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+# Paths under /cases/ that a case slug must not take (a test checks this against cases/urls.py).
+RESERVED_SLUGS = frozenset({"new", "preview", "export", "import", "service-row", "sets"})
+# Longest text per field, as the database columns (or, for free text, good sense) allow.
+TEXT_LIMITS = {"slug": 80, "title": 160, "note": 20_000, "teaching_point": 5_000, "key": 30}
+MAX_TEXT = 20_000
+# A case bank is a few levels deep; a deeper file is not one (and would exhaust the stack).
+MAX_DEPTH = 12
 
 CASE_FIELDS = {
     "slug", "title", "difficulty", "payer_profile", "skills", "teaching_point", "facts",
@@ -94,7 +101,9 @@ def validate_bank(data: object) -> list[str]:
     """Every problem in the file, each naming where it is. An empty list means valid."""
     if not isinstance(data, dict):
         return ["The file must hold a JSON object with 'format', 'version' and 'cases'."]
-    errors = []
+    errors = structure_problems(data)
+    if errors:
+        return errors
     if data.get("format") != FORMAT:
         errors.append(f"'format' must be {FORMAT!r}.")
     if data.get("version") != VERSION:
@@ -106,7 +115,8 @@ def validate_bank(data: object) -> list[str]:
     catalog = current_catalog()
     for number, case in enumerate(cases, start=1):
         slug = case.get("slug") if isinstance(case, dict) else None
-        where = f"Case {number}" + (f" ({slug})" if isinstance(slug, str) else "")
+        named = f" ({shown(slug, quote=False)})" if isinstance(slug, str) else ""
+        where = f"Case {number}{named}"
         errors += validate_case(case, where, catalog)
         if isinstance(slug, str):
             if slug in seen:
@@ -121,16 +131,27 @@ def validate_bank(data: object) -> list[str]:
         if not isinstance(case_set, dict):
             errors.append(f"{where}: must be an object.")
             continue
+        errors += [
+            f"{where}: unknown field {shown(name)}."
+            for name in sorted(set(case_set) - {"slug", "title", "description", "cases"})
+        ]
         if not _is_slug(case_set.get("slug")):
             errors.append(f"{where}, field 'slug': lower-case words joined by hyphens.")
         if not _text(case_set.get("title")):
             errors.append(f"{where}, field 'title': required.")
+        elif len(case_set["title"]) > TEXT_LIMITS["title"]:
+            errors.append(f"{where}, field 'title': at most {TEXT_LIMITS['title']} characters.")
+        description = case_set.get("description", "")
+        if not isinstance(description, str) or len(description) > MAX_TEXT:
+            errors.append(f"{where}, field 'description': text of at most {MAX_TEXT} characters.")
         members = case_set.get("cases")
         if not isinstance(members, list) or not members:
             errors.append(f"{where}, field 'cases': a list of case slugs.")
             continue
-        for member in members:
-            if member not in seen and not Case.objects.filter(slug=member).exists():
+        for number, member in enumerate(members, start=1):
+            if not _is_slug(member):
+                errors.append(f"{where}, field 'cases', entry {number}: a case slug.")
+            elif member not in seen and not Case.objects.filter(slug=member).exists():
                 errors.append(f"{where}, field 'cases': no case {member!r} in the file or site.")
     return errors
 
@@ -138,12 +159,19 @@ def validate_bank(data: object) -> list[str]:
 def validate_case(case: object, where: str, catalog: Catalog) -> list[str]:
     if not isinstance(case, dict):
         return [f"{where}: must be an object."]
-    errors = [f"{where}: unknown field {name!r}." for name in sorted(set(case) - CASE_FIELDS)]
+    errors = [f"{where}: unknown field {shown(n)}." for n in sorted(set(case) - CASE_FIELDS)]
     if not _is_slug(case.get("slug")):
         errors.append(f"{where}, field 'slug': lower-case words joined by hyphens.")
+    elif case["slug"] in RESERVED_SLUGS:
+        errors.append(
+            f"{where}, field 'slug': {case['slug']!r} is reserved for a page of the site; "
+            "rename the case."
+        )
     for name in ("title", "teaching_point", "note"):
         if not _text(case.get(name)):
             errors.append(f"{where}, field {name!r}: required text.")
+        elif len(case[name]) > TEXT_LIMITS[name]:
+            errors.append(f"{where}, field {name!r}: at most {TEXT_LIMITS[name]} characters.")
     if case.get("difficulty") not in Difficulty.values:
         errors.append(f"{where}, field 'difficulty': one of {', '.join(Difficulty.values)}.")
     if not _one_of(case.get("payer_profile"), PROFILES):
@@ -155,7 +183,7 @@ def validate_case(case: object, where: str, catalog: Catalog) -> list[str]:
         errors.append(f"{where}, field 'skills': a non-empty list of skills.")
     else:
         errors += [
-            f"{where}, field 'skills': unknown skill {s!r}."
+            f"{where}, field 'skills': unknown skill {shown(s)}."
             for s in skills
             if not _one_of(s, SKILLS)
         ]
@@ -175,14 +203,20 @@ def validate_case(case: object, where: str, catalog: Catalog) -> list[str]:
             keys.add(service["key"])
     note = case.get("note")
     if isinstance(note, str):
-        for name in sorted(set(PLACEHOLDER.findall(note)) - keys):
+        for name in sorted(placeholders(note) - keys):
             errors.append(f"{where}, field 'note': {{{name}}} has no service with that key.")
+        untimed = {s["key"] for s in services if isinstance(s, dict) and s.get("minutes") is None}
+        for name in sorted(placeholders(note) & untimed):
+            errors.append(
+                f"{where}, field 'note': service {name!r} has no minutes, so the note cannot "
+                f"show {{{name}}}."
+            )
         ranged = {
             s["key"]
             for s in services
             if isinstance(s, dict) and isinstance(s.get("minutes"), list) and "key" in s
         }
-        for name in sorted(ranged - set(PLACEHOLDER.findall(note))):
+        for name in sorted(ranged - placeholders(note)):
             errors.append(
                 f"{where}, field 'note': service {name!r} has a minute range, so the note must "
                 f"show it as {{{name}}}."
@@ -223,7 +257,9 @@ def validate_key_override(value: object, where: str, catalog: Catalog) -> list[s
             errors.append(f"{field}, line {number}: needs code, units and modifiers.")
             continue
         if not (isinstance(line["code"], str) and line["code"] in catalog):
-            errors.append(f"{field}, line {number}: {line['code']!r} is not in the code catalog.")
+            errors.append(
+                f"{field}, line {number}: {shown(line['code'])} is not in the code catalog."
+            )
         units = line["units"]
         if isinstance(units, bool) or not isinstance(units, int) or not 0 < units <= MAX_UNITS:
             errors.append(f"{field}, line {number}: units from 1 to {MAX_UNITS}.")
@@ -239,11 +275,12 @@ def validate_service(service: object, where: str) -> list[str]:
     if not isinstance(service, dict):
         return [f"{where}: must be an object."]
     errors = [f"{where}: unknown field {name!r}." for name in sorted(set(service) - SERVICE_FIELDS)]
-    if not (isinstance(service.get("key"), str) and KEY.match(service["key"])):
+    key = service.get("key")
+    if not (isinstance(key, str) and len(key) <= TEXT_LIMITS["key"] and KEY.match(key)):
         errors.append(f"{where}, field 'key': a short name of letters, digits and _.")
     if not _one_of(service.get("technique"), TECHNIQUES):
         errors.append(
-            f"{where}, field 'technique': unknown technique {service.get('technique')!r}."
+            f"{where}, field 'technique': unknown technique {shown(service.get('technique'))}."
         )
     regions = service.get("regions", [])
     if not isinstance(regions, list) or any(r not in REGIONS for r in regions):
@@ -263,8 +300,9 @@ def validate_service(service: object, where: str) -> list[str]:
     code = service.get("code")
     if code is not None and not (isinstance(code, str) and 0 < len(code) <= 12):
         errors.append(f"{where}, field 'code': a code such as 99213 or 19-NC, or null.")
-    if not isinstance(service.get("remarks", ""), str):
-        errors.append(f"{where}, field 'remarks': text.")
+    remarks = service.get("remarks", "")
+    if not isinstance(remarks, str) or len(remarks) > MAX_TEXT:
+        errors.append(f"{where}, field 'remarks': text of at most {MAX_TEXT} characters.")
     return errors
 
 
@@ -272,7 +310,8 @@ def _validate_facts(facts: object, where: str) -> list[str]:
     if not isinstance(facts, dict):
         return [f"{where}, field 'facts': an object."]
     errors = [
-        f"{where}, field 'facts': unknown fact {n!r}." for n in set(facts) - set(FACT_DEFAULTS)
+        f"{where}, field 'facts': unknown fact {shown(n)}."
+        for n in sorted(set(facts) - set(FACT_DEFAULTS))
     ]
     if facts.get("provider", "chiropractor") not in ("chiropractor", "physical_therapist"):
         errors.append(f"{where}, field 'facts.provider': chiropractor or physical_therapist.")
@@ -307,6 +346,40 @@ def _validate_codable(case: dict, where: str, catalog: Catalog) -> list[str]:
     return []
 
 
+def structure_problems(data: object) -> list[str]:
+    """What no case bank can hold: nesting deeper than MAX_DEPTH, NUL characters (PostgreSQL
+    refuses them) and over-long text anywhere. Each problem names where it is.
+
+    Iterative, so that even a pathological file cannot exhaust the stack.
+    """
+    problems = []
+    stack = [(data, "The file", 0)]
+    while stack and len(problems) < 20:
+        value, where, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return [f"{where}: lists and objects are nested too deeply for a case bank."]
+        if isinstance(value, str):
+            if "\x00" in value:
+                problems.append(f"{where}: contains a NUL character; remove it.")
+            elif len(value) > MAX_TEXT:
+                problems.append(f"{where}: at most {MAX_TEXT} characters of text.")
+        elif isinstance(value, dict):
+            for name, item in value.items():
+                if "\x00" in name or len(name) > 100:
+                    problems.append(f"{where}: the field name {shown(name)} is not allowed.")
+                    continue
+                stack.append((item, f"{where}, field {name!r}", depth + 1))
+        elif isinstance(value, list):
+            stack += [(item, f"{where}, entry {n}", depth + 1) for n, item in enumerate(value, 1)]
+    return sorted(problems)
+
+
+def shown(value: object, *, quote: bool = True, limit: int = 40) -> str:
+    """A value for an error message, cut short: a 1 MB title must not become a 1 MB page."""
+    text = repr(value) if quote else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _one_of(value: object, allowed: object) -> bool:
     # A list or an object where a name belongs must be an error, not a TypeError.
     return isinstance(value, str) and value in allowed
@@ -323,10 +396,26 @@ def _text(value: object) -> bool:
 # --- import ------------------------------------------------------------------------------
 
 
+def ownership_problems(data: dict, user: object) -> list[str]:
+    """Cases of the file that would replace a case this user may not change."""
+    slugs = [case["slug"] for case in data["cases"]]
+    existing = Case.objects.select_related("owner").in_bulk(slugs, field_name="slug")
+    allowed = set(Case.objects.editable_by(user).filter(slug__in=slugs).values_list("slug"))
+    return [
+        f"Case {number} ({slug}): the site's case “{existing[slug].title}” belongs to "
+        f"{existing[slug].owner_label}, so this file may not replace it. Give the case "
+        "another slug, or ask its owner to add you as a co-editor."
+        for number, slug in enumerate(slugs, start=1)
+        if slug in existing and (slug,) not in allowed
+    ]
+
+
 @transaction.atomic
 def import_bank(data: object, *, user=None) -> ImportResult:
     """Create or update the file's cases and sets by slug; raise ImportFailed, saving nothing."""
     errors = validate_bank(data)
+    if not errors and user is not None:
+        errors = ownership_problems(data, user)
     if errors:
         raise ImportFailed(errors)
     result = ImportResult()
@@ -334,7 +423,7 @@ def import_bank(data: object, *, user=None) -> ImportResult:
         built, services = Case.from_json(case_data)
         existing = Case.objects.filter(slug=built.slug).first()
         if existing is None:
-            built.created_by = user
+            built.created_by = built.owner = user
             built.save()
             result.created.append(built.slug)
             case = built

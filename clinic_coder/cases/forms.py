@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.http import QueryDict
 from django.template.defaultfilters import filesizeformat
@@ -20,19 +21,20 @@ from clinic_coder.coding.derive import derive_expected
 from clinic_coder.coding.errors import BadCase
 from clinic_coder.coding.profiles import get_profile
 from clinic_coder.coding.types import REGIONS, ExpectedClaim
+from clinic_coder.coding.variants import placeholders
 
 from .exchange import (
     KEY,
     MAX_MINUTES,
-    PLACEHOLDER,
+    MAX_TEXT,
+    RESERVED_SLUGS,
     SLUG,
+    TEXT_LIMITS,
     parse_key_lines,
     validate_key_override,
 )
 from .models import SKILL_CHOICES, Case, CaseVariant, Difficulty, DocumentedService
 
-# Paths under /cases/ that a case slug must not take.
-RESERVED_SLUGS = frozenset({"new", "preview", "export", "import", "service-row", "sets"})
 REGION_CHOICES = [(r, r.replace("_", " ").capitalize()) for r in REGIONS]
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 SERVICES_PREFIX = "services"
@@ -82,6 +84,11 @@ class CaseForm(forms.ModelForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        # The same limits as the case-bank import, so what is saved here exports and imports.
+        for name in ("note", "teaching_point"):
+            _limit(self.fields[name], TEXT_LIMITS[name])
+        _limit(self.fields["key_override_reason"], MAX_TEXT)
+        _limit(self.fields["key_override_text"], 2_000)
         if self.instance.key_override:
             self.initial["key_override_text"] = "\n".join(
                 " ".join([line["code"], str(line["units"]), *line["modifiers"]])
@@ -144,6 +151,10 @@ class ServiceForm(forms.ModelForm):
         labels = {"patient_active": "Patient active"}
         widgets = {"remarks": forms.Textarea(attrs={"rows": 2})}
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        _limit(self.fields["remarks"], MAX_TEXT)
+
     def clean_key(self) -> str:
         key = self.cleaned_data["key"]
         if not KEY.match(key):
@@ -163,6 +174,12 @@ class ServiceForm(forms.ModelForm):
         if low is not None and high is not None and low > high:
             self.add_error("minutes_high", f"Must be at least 'Minutes from' ({low}).")
         return data
+
+
+def _limit(field: forms.CharField, length: int) -> None:
+    field.max_length = length
+    field.validators.append(MaxLengthValidator(length))
+    field.widget.attrs["maxlength"] = str(length)
 
 
 class BaseServiceFormSet(BaseInlineFormSet):
@@ -241,14 +258,21 @@ def derive_at(
 
 def note_problems(note: str, services: list[DocumentedService]) -> list[str]:
     keys = {s.key for s in services}
-    placeholders = set(PLACEHOLDER.findall(note))
+    shown = placeholders(note)
     problems = [
-        f"{{{name}}} is not the key of any service below." for name in sorted(placeholders - keys)
+        f"{{{name}}} is not the key of any service below. (Braces around anything else, such "
+        "as {VAS}, are shown as written.)"
+        for name in sorted(shown - keys)
+    ]
+    untimed = {s.key for s in services if s.minutes_low is None}
+    problems += [
+        f"Service {name!r} has no minutes, so the note cannot show {{{name}}}."
+        for name in sorted(shown & untimed)
     ]
     ranged = {s.key for s in services if s.minutes_low != s.minutes_high}
     problems += [
         f"Service {name!r} has a minute range, so the note must show its minutes as {{{name}}}."
-        for name in sorted(ranged - placeholders)
+        for name in sorted(ranged - shown)
     ]
     return problems
 
@@ -342,7 +366,7 @@ def _preview_form_problems(case_form: CaseForm, formset: BaseServiceFormSet) -> 
 
 
 class CaseFilterForm(forms.Form):
-    q = forms.CharField(label="Search title and note", required=False)
+    q = forms.CharField(label="Search title and note", required=False, max_length=200)
     code = forms.CharField(
         label="Code in key", required=False, max_length=12, help_text="For example 97140."
     )
@@ -354,6 +378,27 @@ class CaseFilterForm(forms.Form):
 
     def clean_code(self) -> str:
         return self.cleaned_data["code"].strip().upper()
+
+
+class CoEditorForm(forms.Form):
+    username = forms.CharField(
+        label="Instructor's username", max_length=150, help_text="They may then change this case."
+    )
+
+    def __init__(self, *args: object, case: Case, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.case = case
+
+    def clean_username(self) -> object:
+        from clinic_coder.accounts.models import Role, User
+
+        username = self.cleaned_data["username"].strip()
+        user = User.objects.filter(username__iexact=username, role=Role.INSTRUCTOR).first()
+        if user is None:
+            raise ValidationError(f"No instructor account has the username {username}.")
+        if user.pk == self.case.owner_id or self.case.co_editors.filter(pk=user.pk).exists():
+            raise ValidationError(f"{user} may already change this case.")
+        return user
 
 
 class SeedForm(forms.Form):
@@ -383,10 +428,23 @@ class ImportForm(forms.Form):
                 "Export fewer cases or split the file."
             )
         try:
-            return json.loads(upload.read().decode("utf-8"))
+            return json.loads(upload.read().decode("utf-8"), parse_constant=_no_constant)
         except UnicodeDecodeError:
             raise ValidationError("This is not a JSON file: it is not UTF-8 text.") from None
         except json.JSONDecodeError as error:
             raise ValidationError(
                 f"This is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."
             ) from None
+        except RecursionError:
+            raise ValidationError(
+                "This is not a case bank: its lists and objects are nested too deeply."
+            ) from None
+        except ValueError:  # A number of more than 4,300 digits, or NaN/Infinity.
+            raise ValidationError(
+                "This is not a case bank: it holds a number no case needs (too many digits, "
+                "NaN or Infinity)."
+            ) from None
+
+
+def _no_constant(name: str) -> object:
+    raise ValueError(f"{name} is not a number a case bank can hold.")

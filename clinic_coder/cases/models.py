@@ -1,6 +1,7 @@
 """Cases (visit notes with their documented services), case sets and case revisions."""
 
 import dataclasses
+import datetime
 import random
 
 from django.conf import settings
@@ -55,6 +56,12 @@ class CaseQuerySet(models.QuerySet):
     def published(self) -> "CaseQuerySet":
         return self.filter(status=Case.Status.PUBLISHED)
 
+    def editable_by(self, user: settings.AUTH_USER_MODEL) -> "CaseQuerySet":
+        """Cases a user may change: their own and those shared with them; any, for an admin."""
+        if user.is_admin:
+            return self
+        return self.filter(models.Q(owner=user) | models.Q(co_editors=user)).distinct()
+
     def exercising(self, *skills: str) -> "CaseQuerySet":
         """Cases that exercise any of these skills."""
         # Skills live in a JSON list; a containment lookup is not portable to SQLite.
@@ -95,6 +102,22 @@ class Case(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
+    # Only the owner, co-editors and admins change a case; other instructors may read it, put
+    # it in their sets and duplicate it. No owner: only admins change it (the shipped bank).
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases_owned",
+        help_text="Its author. Empty: only admins may change it.",
+    )
+    co_editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="cases_shared",
+        help_text="Instructors the owner lets change this case.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -114,6 +137,30 @@ class Case(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cases:case_detail", args=[self.slug])
+
+    def may_be_changed_by(self, user: settings.AUTH_USER_MODEL) -> bool:
+        return Case.objects.editable_by(user).filter(pk=self.pk).exists()
+
+    @property
+    def owner_label(self) -> str:
+        return str(self.owner) if self.owner_id else "the site's administrators"
+
+    def open_assignments(self, now: "datetime.datetime") -> models.QuerySet:
+        """Assignments that students may still work on (or that have not opened yet) and
+        whose case set holds this case."""
+        from clinic_coder.cohorts.models import Assignment
+
+        still_open = (
+            models.Q(due_at__gte=now)
+            | models.Q(overrides__due_at__gte=now)
+            | models.Q(late_policy=Assignment.LatePolicy.MARKED_LATE)
+        )
+        return (
+            Assignment.objects.filter(case_set__items__case=self)
+            .filter(still_open)
+            .select_related("case_set", "cohort")
+            .distinct()
+        )
 
     @property
     def facts(self) -> VisitFacts:

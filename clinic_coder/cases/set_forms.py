@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .exchange import SLUG
+from .exchange import MAX_TEXT, SLUG
 from .models import Case, CaseSet, CaseSetItem
 
 
@@ -22,7 +22,7 @@ class CaseSetForm(forms.ModelForm):
     class Meta:
         model = CaseSet
         fields = ["title", "slug", "description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"description": forms.Textarea(attrs={"rows": 2, "maxlength": MAX_TEXT})}
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -45,6 +45,12 @@ class CaseSetForm(forms.ModelForm):
 
     def case_rows(self) -> list[tuple[Case, forms.BoundField]]:
         return [(case, self[self.position_name(case)]) for case in self.cases]
+
+    def clean_description(self) -> str:
+        description = self.cleaned_data["description"]
+        if len(description) > MAX_TEXT:
+            raise ValidationError(f"At most {MAX_TEXT} characters.")
+        return description
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"]

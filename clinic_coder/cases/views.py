@@ -7,10 +7,12 @@ no key reaches a student through these pages.
 import json
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -18,13 +20,15 @@ from clinic_coder.accounts.decorators import role_required
 from clinic_coder.accounts.models import Role
 from clinic_coder.catalog.models import current_catalog
 from clinic_coder.coding.catalog import Catalog
+from clinic_coder.parsing import whole_number
 
-from .exchange import ImportFailed, export_bank, import_bank
+from .exchange import SLUG, ImportFailed, export_bank, import_bank
 from .forms import (
     SERVICES_PREFIX,
     BaseServiceFormSet,
     CaseFilterForm,
     CaseForm,
+    CoEditorForm,
     ImportForm,
     SeedForm,
     case_forms,
@@ -82,14 +86,30 @@ def _codes_at_low_end(case: Case, catalog: Catalog) -> set[str]:
     return {line.code for claim in expected.alternatives for line in claim}
 
 
+def _case_for(request: HttpRequest, slug: str, *, changing: bool = False) -> tuple[Case, bool]:
+    """The case, and whether this user may change it (its owner, a co-editor, an admin).
+
+    Every instructor may read any case, use it in sets and duplicate it; changing someone
+    else's case is refused (403), so no cohort's cases change under its instructor's feet.
+    """
+    case = get_object_or_404(Case.objects.select_related("owner"), slug=slug)
+    may_change = case.may_be_changed_by(request.user)
+    if changing and not may_change:
+        raise PermissionDenied(
+            f"“{case.title}” belongs to {case.owner_label}; duplicate it to make your own."
+        )
+    return case, may_change
+
+
 @role_required(Role.INSTRUCTOR)
 def create_case(request: HttpRequest) -> HttpResponse:
-    return _author_case(request, Case(created_by=request.user))
+    return _author_case(request, Case(created_by=request.user, owner=request.user))
 
 
 @role_required(Role.INSTRUCTOR)
 def edit_case(request: HttpRequest, slug: str) -> HttpResponse:
-    return _author_case(request, get_object_or_404(Case, slug=slug))
+    case, _ = _case_for(request, slug, changing=True)
+    return _author_case(request, case)
 
 
 def _author_case(request: HttpRequest, case: Case) -> HttpResponse:
@@ -138,11 +158,23 @@ def _save_case(case_form: CaseForm, formset: BaseServiceFormSet) -> Case:
 def preview_case(request: HttpRequest) -> HttpResponse:
     """The live key preview (htmx) of the case form as posted; nothing is saved."""
     slug = request.GET.get("case")
-    case = get_object_or_404(Case, slug=slug) if slug else Case()
+    case = _case_or_404(slug) if slug else Case()
     case_form, formset = case_forms(request.POST, case)
     seed = SeedForm.from_query(request.POST).seed_or_default()
     result = preview(case_form, formset, seed, current_catalog())
     return render(request, "cases/case_form.html#preview", {"preview": result})
+
+
+def _slug_or_404(value: str) -> str:
+    # A slug from a query string is not checked by the URL resolver: a forged one (a NUL
+    # byte, which PostgreSQL refuses, or a megabyte of text) is simply not found.
+    if len(value) > 80 or not SLUG.match(value):
+        raise Http404
+    return value
+
+
+def _case_or_404(slug: str) -> Case:
+    return get_object_or_404(Case, slug=_slug_or_404(slug))
 
 
 @role_required(Role.INSTRUCTOR)
@@ -165,11 +197,12 @@ def add_service_row(request: HttpRequest) -> HttpResponse:
 @role_required(Role.INSTRUCTOR)
 @vary_on_headers("HX-Request")
 def case_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    case = get_object_or_404(Case.objects.prefetch_related("services"), slug=slug)
+    case, may_change = _case_for(request, slug)
     seed_form = SeedForm.from_query(request.GET)
     variant, problem = _variant(case, seed_form.seed_or_default())
     claims = claim_rows(variant.expected) if variant else []
     context = {"case": case, "seed_form": seed_form, "variant": variant, "problem": problem}
+    context["may_change"] = may_change
     context["claims"] = claims
     template = "cases/case_detail.html#variant" if request.htmx else "cases/case_detail.html"
     return render(request, template, context)
@@ -222,6 +255,7 @@ def _duplicate(case: Case, *, user: object) -> Case:
     copy._state.adding = True
     copy.slug, copy.title = slug, f"Copy of {case.title}"[:160]
     copy.status, copy.version, copy.created_by = Case.Status.DRAFT, 1, user
+    copy.owner = user
     copy.save()
     for service in services:
         service.pk, service.case = None, copy
@@ -232,7 +266,7 @@ def _duplicate(case: Case, *, user: object) -> Case:
 @role_required(Role.INSTRUCTOR)
 @require_POST
 def publish_case(request: HttpRequest, slug: str) -> HttpResponse:
-    case = get_object_or_404(Case, slug=slug)
+    case, _ = _case_for(request, slug, changing=True)
     services = list(case.services.all())
     problems = note_problems(case.note, services) + coding_problems(
         case, services, current_catalog()
@@ -251,7 +285,16 @@ def publish_case(request: HttpRequest, slug: str) -> HttpResponse:
 @role_required(Role.INSTRUCTOR)
 @require_POST
 def unpublish_case(request: HttpRequest, slug: str) -> HttpResponse:
-    case = get_object_or_404(Case, slug=slug)
+    case, _ = _case_for(request, slug, changing=True)
+    holding = list(case.open_assignments(timezone.now())[:3])
+    if holding:
+        where = "; ".join(f"{a.case_set} for {a.cohort}" for a in holding)
+        messages.error(
+            request,
+            f"“{case.title}” stays published: students still work on it in {where}. "
+            "It can be unpublished once those assignments are past due.",
+        )
+        return redirect(case)
     case.status = Case.Status.DRAFT
     case.save(update_fields=["status", "updated_at"])
     messages.success(request, f"“{case.title}” is a draft again: students no longer see it.")
@@ -259,11 +302,32 @@ def unpublish_case(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @role_required(Role.INSTRUCTOR)
+def case_co_editors(request: HttpRequest, slug: str) -> HttpResponse:
+    """The owner (or an admin) lets other instructors change the case, or stops them."""
+    case, _ = _case_for(request, slug)
+    if not (request.user.is_admin or case.owner_id == request.user.pk):
+        raise PermissionDenied(f"Only {case.owner_label} may share “{case.title}”.")
+    form = CoEditorForm(request.POST or None, case=case)
+    if request.method == "POST":
+        leaving = case.co_editors.filter(pk=whole_number(request.POST.get("remove"))).first()
+        if leaving is not None:
+            case.co_editors.remove(leaving)
+            messages.success(request, f"{leaving} can no longer change “{case.title}”.")
+            return redirect("cases:case_co_editors", case.slug)
+        if form.is_valid():
+            case.co_editors.add(form.cleaned_data["username"])
+            messages.success(request, f"{form.cleaned_data['username']} may now change it.")
+            return redirect("cases:case_co_editors", case.slug)
+    context = {"case": case, "form": form, "co_editors": case.co_editors.all()}
+    return render(request, "cases/co_editors.html", context)
+
+
+@role_required(Role.INSTRUCTOR)
 def export_cases(request: HttpRequest) -> HttpResponse:
     """One case set (?set=<slug>) with its cases, or every case, as a JSON download."""
     set_slug = request.GET.get("set")
     if set_slug:
-        case_set = get_object_or_404(CaseSet, slug=set_slug)
+        case_set = get_object_or_404(CaseSet, slug=_slug_or_404(set_slug))
         bank, filename = export_bank([], [case_set]), f"{case_set.slug}.json"
     else:
         bank = export_bank(Case.objects.prefetch_related("services"))

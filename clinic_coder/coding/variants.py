@@ -10,7 +10,10 @@ from dataclasses import dataclass
 
 from .errors import MAX_MINUTES, MissingPlaceholder
 
-_PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_-]+)\}")
+# What a placeholder is, for the editor, the importer and the renderer alike: a service key
+# (a lower-case letter, then lower-case letters, digits and _) in braces. Anything else in
+# braces, such as "{VAS}" or "{ note }", is the note's own text and is shown as written.
+PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
 
 @dataclass(frozen=True)
@@ -35,9 +38,14 @@ def draw_minutes(seed: int, ranges: Mapping[str, MinuteRange]) -> dict[str, int]
     return {key: rng.randint(ranges[key].low, ranges[key].high) for key in sorted(ranges)}
 
 
+def placeholders(template: str) -> set[str]:
+    """The service keys a note shows minutes for."""
+    return set(PLACEHOLDER.findall(template))
+
+
 def render_note(template: str, minutes: Mapping[str, int]) -> str:
     """Replace each {key} with its minutes. Text in other braces is left as it is."""
-    missing = sorted({name for name in _PLACEHOLDER.findall(template) if name not in minutes})
+    missing = sorted(name for name in placeholders(template) if name not in minutes)
     if missing:
         raise MissingPlaceholder(missing)
-    return _PLACEHOLDER.sub(lambda m: str(minutes[m.group(1)]), template)
+    return PLACEHOLDER.sub(lambda m: str(minutes[m.group(1)]), template)

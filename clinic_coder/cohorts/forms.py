@@ -19,16 +19,21 @@ from django.utils import timezone
 from clinic_coder.accounts.models import Role
 
 from . import roster
-from .models import Assignment, AssignmentOverride, Cohort
+from .models import Assignment, AssignmentOverride, Cohort, validate_plausible_date
 
 User = get_user_model()
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
+# Names in the time zone database that are no place: "localtime" is whatever the server uses.
+NOT_PLACES = frozenset({"localtime", "posixrules", "Factory"})
+
+
 @cache
 def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+    names = sorted(zoneinfo.available_timezones() - NOT_PLACES)
+    return [(name, name.replace("_", " ")) for name in names]
 
 
 class CohortDateTimeField(forms.DateTimeField):
@@ -48,8 +53,13 @@ class CohortDateTimeField(forms.DateTimeField):
 
     def to_python(self, value: object) -> datetime.datetime | None:
         # The parent makes a naive time aware in the active zone; make that the cohort's.
-        with timezone.override(self.zone):
-            return super().to_python(value)
+        try:
+            with timezone.override(self.zone):
+                moment = super().to_python(value)
+        except OverflowError:  # The end of year 9999, say, has no UTC time.
+            moment = datetime.datetime.max.replace(tzinfo=self.zone)
+        validate_plausible_date(moment)
+        return moment
 
 
 def _zoned(form: forms.Form, zone: zoneinfo.ZoneInfo, *names: str) -> None:
@@ -74,6 +84,8 @@ class CohortForm(forms.ModelForm):
 
     def clean_time_zone(self) -> str:
         name = self.cleaned_data["time_zone"]
+        if name in NOT_PLACES:
+            raise ValidationError("Choose the time zone of a place, e.g. America/New_York.")
         try:
             zoneinfo.ZoneInfo(name)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):

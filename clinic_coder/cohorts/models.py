@@ -2,12 +2,39 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.crypto import get_random_string
 
 from clinic_coder.cases.models import PROFILE_CHOICES
+
+# Every date a person enters falls in these years, in the cohort's time zone. A year-9999 due
+# date is year 10000 in UTC east of Greenwich (or west, read back): Python cannot hold it.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+# The database's bounds, in UTC, a day wider so that every time zone fits inside them.
+EARLIEST_STORED = datetime.datetime(EARLIEST_YEAR - 1, 12, 31, tzinfo=datetime.UTC)
+LATEST_STORED = datetime.datetime(LATEST_YEAR + 1, 1, 2, tzinfo=datetime.UTC)
+
+
+def validate_plausible_date(value: datetime.datetime) -> None:
+    """A date from 2000 to 2100, as read in its own time zone."""
+    if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValidationError(
+            f"Give a date from {EARLIEST_YEAR} to {LATEST_YEAR}.", code="date_out_of_range"
+        )
+
+
+def stored_dates_in_range(*names: str) -> list[models.CheckConstraint]:
+    return [
+        models.CheckConstraint(
+            condition=models.Q(**{f"{name}__isnull": True})
+            | models.Q(**{f"{name}__gte": EARLIEST_STORED, f"{name}__lt": LATEST_STORED}),
+            name=f"%(class)s_{name}_in_range",
+        )
+        for name in names
+    ]
 
 
 class CohortQuerySet(models.QuerySet):
@@ -99,6 +126,41 @@ class Enrollment(models.Model):
         return f"{self.student} in {self.cohort}"
 
 
+class Invitation(models.Model):
+    """An instructor's offer of a place in a cohort to an existing student account.
+
+    The student accepts or declines it on their home page. Until they accept, the cohort's
+    staff see nothing of their work: an enrollment is what opens it to them.
+    """
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="invitations")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "student"], name="one_invitation_per_cohort")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} invited to {self.cohort}"
+
+    @transaction.atomic
+    def accept(self) -> "Enrollment":
+        enrollment, _ = self.cohort.enrol(self.student)
+        if not enrollment.active:
+            enrollment.active = True
+            enrollment.save(update_fields=["active"])
+        self.delete()
+        return enrollment
+
+
 class AssignmentQuerySet(models.QuerySet):
     def teachable_by(self, user: settings.AUTH_USER_MODEL) -> "AssignmentQuerySet":
         """Assignments of the cohorts a user may manage."""
@@ -154,8 +216,8 @@ class Assignment(models.Model):
     case_set = models.ForeignKey(
         "cases.CaseSet", on_delete=models.PROTECT, related_name="assignments"
     )
-    opens_at = models.DateTimeField()
-    due_at = models.DateTimeField()
+    opens_at = models.DateTimeField(validators=[validate_plausible_date])
+    due_at = models.DateTimeField(validators=[validate_plausible_date])
     attempts_allowed = models.PositiveSmallIntegerField(
         default=3, help_text="Attempts per case. 0 means unlimited."
     )
@@ -197,6 +259,7 @@ class Assignment(models.Model):
                 condition=~models.Q(feedback="after_due", late_policy="marked_late"),
                 name="no_late_work_with_deferred_feedback",
             ),
+            *stored_dates_in_range("opens_at", "due_at"),
         ]
 
     def __str__(self) -> str:
@@ -254,7 +317,12 @@ class AssignmentOverride(models.Model):
     student = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignment_overrides"
     )
-    due_at = models.DateTimeField(null=True, blank=True, help_text="Empty: the usual due date.")
+    due_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Empty: the usual due date.",
+        validators=[validate_plausible_date],
+    )
     extra_attempts = models.PositiveSmallIntegerField(default=0)
     reason = models.CharField(max_length=200, blank=True)
     created_by = models.ForeignKey(
@@ -266,7 +334,8 @@ class AssignmentOverride(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["assignment", "student"], name="one_override_per_student"
-            )
+            ),
+            *stored_dates_in_range("due_at"),
         ]
 
     def __str__(self) -> str:

@@ -19,7 +19,7 @@ from django.db.models.functions import Lower
 
 from clinic_coder.accounts.models import Role
 
-from .models import Cohort, Enrollment
+from .models import Cohort, Enrollment, Invitation
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -43,7 +43,9 @@ class RosterRow:
 
 class Outcome(models.TextChoices):
     NEW_ACCOUNT = "new", "New account, enrolled"
-    EXISTING = "existing", "Existing account enrolled"
+    # An account that exists already may hold work from elsewhere: it is invited, and joins
+    # (so that this cohort's staff see its work) only when the student accepts.
+    EXISTING = "existing", "Existing account invited"
     ALREADY = "already", "Already enrolled"
     ERROR = "error", "Error"
 
@@ -176,7 +178,7 @@ class ImportResult:
         return self.created + self.enrolled + self.already + self.errors
 
 
-def apply_import(*, cohort: Cohort, rows: list[RosterRow]) -> ImportResult:
+def apply_import(*, cohort: Cohort, rows: list[RosterRow], by: object = None) -> ImportResult:
     """Create the new accounts and enrol everyone planned, all in one transaction.
 
     Rows with errors are skipped; the preview said so before the instructor confirmed.
@@ -199,9 +201,13 @@ def apply_import(*, cohort: Cohort, rows: list[RosterRow]) -> ImportResult:
                 user.set_unusable_password()
                 new_users.append(user)
         User.objects.bulk_create(new_users, batch_size=500)
-        ids = [item.student_id for item in planned if item.outcome == Outcome.EXISTING]
+        invited = [item.student_id for item in planned if item.outcome == Outcome.EXISTING]
+        Invitation.objects.bulk_create(
+            [Invitation(cohort=cohort, student_id=pk, invited_by=by) for pk in invited],
+            ignore_conflicts=True,
+        )
         # bulk_create sets no primary keys on every backend: look the new accounts up.
-        ids += User.objects.filter(username__in=[u.username for u in new_users]).values_list(
+        ids = User.objects.filter(username__in=[u.username for u in new_users]).values_list(
             "pk", flat=True
         )
         Enrollment.objects.bulk_create(

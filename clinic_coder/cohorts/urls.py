@@ -7,6 +7,18 @@ app_name = "cohorts"
 urlpatterns = [
     path("teach/", views.instructor_home, name="instructor_home"),
     path("join/", views.join_cohort, name="join_cohort"),
+    path(
+        "invitations/<int:pk>/accept/",
+        views.answer_invitation,
+        {"accept": True},
+        name="accept_invitation",
+    ),
+    path(
+        "invitations/<int:pk>/decline/",
+        views.answer_invitation,
+        {"accept": False},
+        name="decline_invitation",
+    ),
     path("teach/cohorts/new/", views.create_cohort, name="create_cohort"),
     path("teach/cohorts/<int:pk>/", views.cohort_detail, name="cohort_detail"),
     path("teach/cohorts/<int:pk>/edit/", views.edit_cohort, name="edit_cohort"),

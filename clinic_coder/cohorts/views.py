@@ -39,7 +39,7 @@ from .forms import (
     SupervisorForm,
     students_of,
 )
-from .models import Assignment, AssignmentOverride, Cohort, Terms
+from .models import Assignment, AssignmentOverride, Cohort, Invitation, Terms
 
 
 @role_required(Role.INSTRUCTOR)
@@ -106,6 +106,7 @@ def _cohort_context(request: HttpRequest, cohort: Cohort) -> dict:
         "assignments": cohort.assignments.select_related("case_set"),
         "supervisors": cohort.supervisors.all(),
         "instructors": cohort.instructors.all(),
+        "invitations": cohort.invitations.select_related("student"),
     }
 
 
@@ -148,15 +149,30 @@ def remove_supervisor(request: HttpRequest, pk: int, user_pk: int) -> HttpRespon
 
 @role_required(Role.INSTRUCTOR)
 def add_student(request: HttpRequest, pk: int) -> HttpResponse:
-    """Enrol an existing student (by username or email), or create the account and enrol it."""
+    """Invite an existing student (by username or email), or create the account and enrol it.
+
+    An existing account may hold work from elsewhere, so it joins only when the student
+    accepts; a student this cohort deactivated earlier is simply reactivated.
+    """
     cohort = _cohort(request, pk)
     creating = "create" in request.POST
     existing_form = ExistingStudentForm(None if creating else request.POST or None, cohort=cohort)
     new_form = NewStudentForm(request.POST if creating else None, prefix="new")
     form = new_form if creating else existing_form
     if form.is_valid():
+        student = None if creating else form.cleaned_data["who"]
+        if student is not None and not cohort.enrollments.filter(student=student).exists():
+            Invitation.objects.get_or_create(
+                cohort=cohort, student=student, defaults={"invited_by": request.user}
+            )
+            messages.success(
+                request,
+                f"Invited {student} to {cohort}: they join when they accept the invitation "
+                "on their home page.",
+            )
+            return redirect("cohorts:cohort_detail", cohort.pk)
         with transaction.atomic():
-            student = new_form.save() if creating else form.cleaned_data["who"]
+            student = new_form.save() if creating else student
             enrollment, _ = cohort.enrol(student)
             enrollment.active = True
             enrollment.save(update_fields=["active"])
@@ -194,6 +210,19 @@ def set_student_active(
     messages.success(request, f"{done} {enrollment.student}. Their work so far is kept.")
     roster = reverse("cohorts:cohort_detail", args=[cohort.pk])
     return redirect(f"{roster}?{request.GET.urlencode()}" if request.GET else roster)
+
+
+@require_POST
+@role_required(Role.STUDENT)
+def answer_invitation(request: HttpRequest, pk: int, accept: bool) -> HttpResponse:
+    invitation = get_object_or_404(request.user.invitations.select_related("cohort"), pk=pk)
+    if accept:
+        invitation.accept()
+        messages.success(request, f"You joined {invitation.cohort}.")
+    else:
+        invitation.delete()
+        messages.info(request, f"You declined the invitation to {invitation.cohort}.")
+    return redirect("practice:student_home")
 
 
 @role_required(Role.STUDENT)
@@ -255,7 +284,8 @@ def apply_roster_import(request: HttpRequest, pk: int) -> HttpResponse:
     if pending is None or request.POST.get("import_id") != pending["id"]:
         messages.error(request, "This preview is out of date or already imported; nothing changed.")
         return redirect("cohorts:import_roster", cohort.pk)
-    result = roster.apply_import(cohort=cohort, rows=roster.rows_from_session(pending["rows"]))
+    rows = roster.rows_from_session(pending["rows"])
+    result = roster.apply_import(cohort=cohort, rows=rows, by=request.user)
     del request.session[_pending_key(cohort)]
     context = {"cohort": cohort, "result": result, "filename": pending["filename"]}
     return render(request, "cohorts/roster_imported.html", context)

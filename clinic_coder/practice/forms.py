@@ -9,6 +9,8 @@ from clinic_coder.coding.types import ClaimLine
 from .workflows import MAX_ANSWER_LINES, MAX_LINE_MINUTES, MAX_LINE_UNITS
 
 MODIFIER = re.compile(r"^[A-Z0-9]{2}$")
+# Longer than any number a line takes, typed with spaces; kept so the student sees the mistake.
+MAX_TYPED = 20
 
 
 class AnswerLineForm(forms.Form):
@@ -127,12 +129,20 @@ class AnswerFormSet(BaseAnswerFormSet):
             if index == without or (self.can_delete and form["DELETE"].value()):
                 continue
             row = {
-                name: str(form[name].value() or "")
+                name: _as_typed(form[name].value(), form.fields[name])
                 for name in ("code", "minutes", "units", "modifiers")
             }
             if any(row[name].strip() for name in ("code", "minutes", "modifiers")):
                 rows.append(row)
-        return rows
+        return rows[:MAX_ANSWER_LINES]
+
+
+def _as_typed(value: object, field: forms.Field) -> str:
+    """A value as typed, without NUL characters (PostgreSQL's jsonb refuses them) and cut to
+    one character more than its field accepts: still too long, so the line stays invalid and
+    the student sees why, but a draft never stores a megabyte of forged text."""
+    text = str(value or "").replace("\x00", "")
+    return text[: (getattr(field, "max_length", None) or MAX_TYPED) + 1]
 
 
 def formset_from_lines(lines: list[dict], *, catalog, extra_row: bool = False) -> AnswerFormSet:

@@ -64,6 +64,7 @@ def student_home(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "cohorts": Cohort.objects.with_student(request.user).prefetch_related("instructors"),
+        "invitations": request.user.invitations.select_related("cohort", "invited_by"),
         "assignments": assignments,
         "case_sets": case_sets,
         "weak_skills": weak_spots(request.user, timezone.now()),
@@ -301,7 +302,8 @@ def case_history(request: HttpRequest, slug: str) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @student_only
 def code_search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:60]
+    # NUL is no part of any code or word (and PostgreSQL refuses it in a query).
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:60]
     codes = ProcedureCode.objects.none()
     if query:
         by_technique = {

@@ -54,8 +54,16 @@ def progress_context(student: User, *, own: bool, cohorts: list[Cohort] | None =
         "recent_attempts": attempts,
         "assignments": student_assignments(student, now=now, cohorts=None if own else cohorts),
         "own": own,
-        "sign_offs": SignOff.objects.filter(student=student).select_related("signed_by"),
+        "sign_offs": _sign_offs(student, None if own else cohorts),
     }
+
+
+def _sign_offs(student: User, cohorts: list[Cohort] | None) -> list[SignOff]:
+    """The student sees every sign-off; staff see only those of cohorts they may read."""
+    sign_offs = SignOff.objects.filter(student=student).select_related("signed_by", "cohort")
+    if cohorts is not None:
+        sign_offs = sign_offs.filter(cohort__in=cohorts)
+    return list(sign_offs)
 
 
 @role_required(Role.STUDENT)
@@ -82,7 +90,8 @@ def _supervised(user: User, cohorts: list[Cohort]) -> list[Cohort]:
 @role_required(Role.INSTRUCTOR, Role.SUPERVISOR)
 def student_record(request: HttpRequest, student_id: int) -> HttpResponse:
     student, cohorts = _student_in(request, student_id)
-    can_sign = bool(_supervised(request.user, cohorts))
+    active = set(student.enrollments.filter(active=True).values_list("cohort", flat=True))
+    can_sign = any(c.pk in active for c in _supervised(request.user, cohorts))
     context = progress_context(student, own=False, cohorts=cohorts) | {
         "cohorts": cohorts,
         "sign_off_form": SignOffForm() if can_sign else None,
@@ -94,12 +103,14 @@ def student_record(request: HttpRequest, student_id: int) -> HttpResponse:
 @role_required(Role.SUPERVISOR)
 def sign_off(request: HttpRequest, student_id: int) -> HttpResponse:
     student, cohorts = _student_in(request, student_id)
-    supervised = [
-        c for c in cohorts if request.user.is_admin or request.user in c.supervisors.all()
-    ]
+    # Only where the student is still active: a deactivated student is no one's to sign off.
+    active = set(student.enrollments.filter(active=True).values_list("cohort", flat=True))
+    supervised = [c for c in _supervised(request.user, cohorts) if c.pk in active]
     form = SignOffForm(request.POST)
     if not supervised:
-        messages.error(request, "Only a supervisor of the student's cohort can sign off.")
+        messages.error(
+            request, "Only a supervisor of a cohort the student is active in can sign off."
+        )
     elif form.is_valid():
         SignOff.objects.update_or_create(
             student=student,

@@ -11,9 +11,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def case(db):
+def case(people):
     load_codes()
-    return make_case(status="published", services=[HOT_PACK, {"key": "mt",
+    return make_case(owner=people.ines, status="published", services=[HOT_PACK, {"key": "mt",
                      "technique": "graston", "regions": ["cervical"], "minutes_low": 9,
                      "minutes_high": 14}], note="Heat {hp} min, Graston {mt} min.")  # fmt: skip
 

@@ -51,8 +51,9 @@ def test_it_creates_a_draft_case_with_its_services(client, people):
 
 
 def test_it_edits_a_case_and_removes_a_service(client, people):
-    case = make_case(services=[{"key": "mt", "technique": "graston", "regions": ["cervical"],
-                                "minutes_low": 9, "minutes_high": 14}, HOT_PACK])  # fmt: skip
+    graston = {"key": "mt", "technique": "graston", "regions": ["cervical"],
+               "minutes_low": 9, "minutes_high": 14}  # fmt: skip
+    case = make_case(owner=people.ines, services=[graston, HOT_PACK])
     mt, hp = case.services.all()
     client.force_login(people.ines)
     data = form_data(
@@ -118,7 +119,7 @@ def test_it_refuses_a_slug_another_case_has(client, people):
 
 
 def test_it_leaves_an_edited_case_alone_when_the_form_is_bad(client, people):
-    case = make_case()
+    case = make_case(owner=people.ines)
     client.force_login(people.ines)
     data = form_data(
         title="Changed",
@@ -235,3 +236,45 @@ def test_it_says_in_the_preview_why_there_is_no_key(client, people):
     )
     response = client.post(reverse("cases:preview_case"), data, headers={"HX-Request": "true"})
     assert "spinal CMT needs at least one spinal region" in response.text
+
+
+def test_it_saves_braces_that_are_not_a_service_key_and_students_see_them_as_written(
+    client, people
+):
+    client.force_login(people.ines)
+    note = "Release {mt} min. Pain {VAS} 3/10."
+    response = client.post(reverse("cases:create_case"), form_data(note=note))
+    assert response.status_code == 302
+    case = Case.objects.get(slug="tight-trapezius")
+    assert case.variant(1).note.endswith("Pain {VAS} 3/10.")
+    preview = client.post(reverse("cases:preview_case"), form_data(note=note))
+    assert preview.status_code == 200
+    assert "97140" in preview.text
+    student_view = client.get(reverse("cases:student_preview", args=[case.slug]))
+    assert "Pain {VAS} 3/10." in student_view.text
+
+
+def test_it_refuses_a_lower_case_placeholder_that_is_no_service_key(client, people):
+    client.force_login(people.ines)
+    response = client.post(reverse("cases:create_case"), form_data(note="{mt} min, {pain}."))
+    assert "{pain} is not the key of any service below." in response.text
+    assert not Case.objects.exists()
+
+
+def test_it_refuses_a_placeholder_for_a_service_without_minutes(client, people):
+    client.force_login(people.ines)
+    data = form_data(
+        note="Graston {mt} min, then {hp}.",
+        **SECOND_ROW | {"services-1-minutes_low": "", "services-1-technique": "unattended_estim"},
+    )
+    response = client.post(reverse("cases:create_case"), data)
+    assert "Service &#x27;hp&#x27; has no minutes, so the note cannot show {hp}." in response.text
+    assert not Case.objects.exists()
+
+
+def test_it_refuses_a_note_longer_than_an_import_takes(client, people):
+    client.force_login(people.ines)
+    response = client.post(reverse("cases:create_case"), form_data(note="{mt} " + "x" * 20_000))
+    assert response.status_code == 200
+    assert "Ensure this value has at most 20000 characters" in response.text
+    assert not Case.objects.exists()

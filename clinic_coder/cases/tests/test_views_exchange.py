@@ -14,11 +14,14 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def bank(db):
+def bank(people):
     load_codes()
-    trapezius = make_case(slug="tight-trapezius", status="published")
-    heat = make_case(slug="heat-only", title="Heat only", note="Heat.", services=[HOT_PACK])
-    make_case(slug="not-in-the-set", title="Not in the set")
+    owner = {"owner": people.ines}
+    trapezius = make_case(slug="tight-trapezius", status="published", **owner)
+    heat = make_case(
+        slug="heat-only", title="Heat only", note="Heat.", services=[HOT_PACK], **owner
+    )
+    make_case(slug="not-in-the-set", title="Not in the set", **owner)
     case_set = CaseSet.objects.create(slug="starters", title="Starters")
     CaseSetItem.objects.create(case_set=case_set, case=heat, position=0)
     CaseSetItem.objects.create(case_set=case_set, case=trapezius, position=1)

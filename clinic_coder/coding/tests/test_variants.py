@@ -3,7 +3,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clinic_coder.coding.errors import MissingPlaceholder
-from clinic_coder.coding.variants import MinuteRange, draw_minutes, render_note
+from clinic_coder.coding.variants import MinuteRange, draw_minutes, placeholders, render_note
 
 RANGES = {"massage": MinuteRange(8, 22), "exercise": MinuteRange(20, 40)}
 
@@ -56,3 +56,12 @@ def test_it_names_a_placeholder_with_no_binding() -> None:
 
 def test_it_leaves_other_braces_alone() -> None:
     assert render_note("{ note } {a}", {"a": 3}) == "{ note } 3"
+
+
+def test_it_shows_braces_that_are_not_a_service_key_as_written() -> None:
+    note = "Release {m} min. Pain {VAS} 3/10, {pain-scale}, {2x}."
+    assert render_note(note, {"m": 8}) == "Release 8 min. Pain {VAS} 3/10, {pain-scale}, {2x}."
+
+
+def test_it_finds_the_same_placeholders_that_it_renders() -> None:
+    assert placeholders("Release {m} min. Pain {VAS} 3/10, { x }, {a_1}.") == {"m", "a_1"}

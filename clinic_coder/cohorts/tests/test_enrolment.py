@@ -13,12 +13,13 @@ def add_url(people) -> str:
 
 
 @pytest.mark.parametrize("who", ["carl", "CARL", "carl@example.edu", " Carl@Example.edu "])
-def test_it_enrols_an_existing_student_by_username_or_email(client, people, who):
+def test_it_invites_an_existing_student_by_username_or_email(client, people, who):
     carl = make_user(username="carl", email="carl@example.edu")
     client.force_login(people.ines)
     response = client.post(add_url(people), {"who": who})
     assert response.url == reverse("cohorts:cohort_detail", args=[people.cohort_a.pk])
-    assert people.cohort_a.enrollments.get(student=carl).active
+    assert people.cohort_a.invitations.get().student == carl
+    assert not people.cohort_a.enrollments.filter(student=carl).exists()
 
 
 def test_it_reactivates_a_deactivated_student_enrolled_again(client, people):

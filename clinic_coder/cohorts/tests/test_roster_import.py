@@ -116,7 +116,7 @@ def test_it_previews_before_saving_anything(client, people):
     assert response.url == reverse("cohorts:preview_roster_import", args=[people.cohort_a.pk])
     text = client.get(response.url).text
     assert "1 new account to create and enrol" in text
-    assert "1 existing account to enrol" in text
+    assert "1 existing account to invite" in text
     assert "1 already enrolled" in text
     assert "Error on line 5:</strong> the username &#x27;bad name&#x27; may only have" in text
     assert "Import 2 students" in text
@@ -135,14 +135,15 @@ def test_it_applies_the_import_once(client, people):
     assert (dana.role, dana.email) == ("student", "dana@example.edu")
     assert not dana.has_usable_password()
     enrolled = set(people.cohort_a.enrollments.values_list("student__username", flat=True))
-    assert enrolled == {"alice", "carl", "dana"}
-    assert carl.enrollments.get().active
+    assert enrolled == {"alice", "dana"}
+    # An existing account may hold work from elsewhere: invited, it joins on accepting.
+    assert carl.invitations.get().cohort == people.cohort_a
     # The same confirm again (a double click, the back button) does nothing more.
     again = client.post(
         reverse("cohorts:apply_roster_import", args=[people.cohort_a.pk]), {"import_id": "stale"}
     )
     assert again.url == reverse("cohorts:import_roster", args=[people.cohort_a.pk])
-    assert people.cohort_a.enrollments.count() == 3
+    assert people.cohort_a.enrollments.count() == 2
 
 
 def test_it_duplicates_nothing_when_the_same_file_is_imported_again(client, people):
@@ -158,14 +159,15 @@ def test_it_duplicates_nothing_when_the_same_file_is_imported_again(client, peop
     assert (User.objects.count(), Enrollment.objects.count()) == (users, enrollments)
 
 
-def test_it_enrols_in_another_cohort_a_student_made_by_an_earlier_import(client, people):
+def test_it_invites_to_another_cohort_a_student_made_by_an_earlier_import(client, people):
     client.force_login(people.admin)
     upload(client, people.cohort_a, ROSTER)
     confirm(client, people.cohort_a)
     upload(client, people.cohort_b, HEADER + "dana,Dana,Diaz,dana@example.edu\n")
     confirm(client, people.cohort_b)
     assert User.objects.filter(username="dana").count() == 1
-    assert Enrollment.objects.filter(student__username="dana").count() == 2
+    assert Enrollment.objects.filter(student__username="dana").count() == 1
+    assert people.cohort_b.invitations.get().student.username == "dana"
 
 
 def test_it_imports_a_large_roster_in_one_request(client, people, django_assert_max_num_queries):
