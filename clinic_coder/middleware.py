@@ -21,6 +21,15 @@ def note_sign_in(sender: object, request: HttpRequest, **kwargs: object) -> None
     request.session[LAST_SEEN] = int(time.time())
 
 
+def signed_in(request: HttpRequest) -> bool:
+    """Whether the request comes from a signed-in user. Without a session cookie nobody is,
+    and the session is not even read: a cookieless request (a load balancer's /healthz probe)
+    gets no `Vary: Cookie` and no session work."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    return request.user.is_authenticated
+
+
 class PrivatePagesMiddleware:
     """Signed-in pages and downloads (feedback, gradebook CSV) are never stored by a browser
     or a shared cache: another person on the same clinic computer must not see them."""
@@ -30,7 +39,7 @@ class PrivatePagesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.user.is_authenticated:
+        if signed_in(request):
             patch_cache_control(response, private=True, no_store=True)
         return response
 
@@ -42,7 +51,7 @@ class IdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated:
+        if signed_in(request):
             now = int(time.time())
             last_seen = request.session.get(LAST_SEEN)
             if isinstance(last_seen, int) and now - last_seen > settings.SESSION_IDLE_TIMEOUT:

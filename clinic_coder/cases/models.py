@@ -145,21 +145,21 @@ class Case(models.Model):
     def owner_label(self) -> str:
         return str(self.owner) if self.owner_id else "the site's administrators"
 
-    def open_assignments(self, now: "datetime.datetime") -> models.QuerySet:
-        """Assignments that students may still work on (or that have not opened yet) and
-        whose case set holds this case."""
-        from clinic_coder.cohorts.models import Assignment
+    def held_open_in(self, now: "datetime.datetime") -> list[tuple[str, str]]:
+        """(case set, cohort) of the assignments students may still work on (or that have not
+        opened yet) whose set holds this case, three at most.
 
+        Assignments belong to cohorts, above cases in the stack: they are reached through
+        their reverse relation to the case set, never imported here.
+        """
         still_open = (
-            models.Q(due_at__gte=now)
-            | models.Q(overrides__due_at__gte=now)
-            | models.Q(late_policy=Assignment.LatePolicy.MARKED_LATE)
+            models.Q(assignments__due_at__gte=now)
+            | models.Q(assignments__overrides__due_at__gte=now)
+            | models.Q(assignments__late_policy="marked_late")
         )
-        return (
-            Assignment.objects.filter(case_set__items__case=self)
-            .filter(still_open)
-            .select_related("case_set", "cohort")
-            .distinct()
+        sets = CaseSet.objects.filter(items__case=self).filter(still_open)
+        return list(
+            sets.values_list("title", "assignments__cohort__name").distinct().order_by()[:3]
         )
 
     @property

@@ -286,9 +286,9 @@ def publish_case(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def unpublish_case(request: HttpRequest, slug: str) -> HttpResponse:
     case, _ = _case_for(request, slug, changing=True)
-    holding = list(case.open_assignments(timezone.now())[:3])
+    holding = case.held_open_in(timezone.now())
     if holding:
-        where = "; ".join(f"{a.case_set} for {a.cohort}" for a in holding)
+        where = "; ".join(f"{case_set} for {cohort}" for case_set, cohort in holding)
         messages.error(
             request,
             f"“{case.title}” stays published: students still work on it in {where}. "

@@ -35,6 +35,18 @@ def import_roster(page, cohort) -> None:
     page.get_by_role("button", name="Preview import").click()
 
 
+def carl_accepts_his_invitation(page) -> None:
+    """Carl had an account already: the import invited him, and he joins by accepting."""
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_label("Username")).to_be_visible()
+    log_in(page, "carl")
+    page.get_by_role("button", name="Accept Rotation A").click()
+    expect(page.get_by_text("You joined Rotation A.")).to_be_visible()
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_label("Username")).to_be_visible()
+    log_in(page, "ines")
+
+
 def test_it_imports_a_roster_assigns_a_case_set_and_extends_one_student(page, cohort):
     log_in(page, "ines")
     import_roster(page, cohort)
@@ -42,7 +54,8 @@ def test_it_imports_a_roster_assigns_a_case_set_and_extends_one_student(page, co
     expect(page.get_by_text("Error on line 4:")).to_be_visible()
     page.get_by_role("button", name="Import 2 students").click()
     expect(page.get_by_text("Rows processed: 3 of 3")).to_be_visible()
-    page.get_by_role("link", name="Back to Rotation A").click()
+    carl_accepts_his_invitation(page)
+    page.goto(f"/teach/cohorts/{cohort.pk}/")
     expect(page.get_by_role("row", name=re.compile("Dana Diaz"))).to_be_visible()
     expect(page.get_by_role("row", name=re.compile("Carl Cole"))).to_be_visible()
 
@@ -72,6 +85,7 @@ def test_it_extends_several_students_with_the_keyboard(page, cohort):
     import_roster(page, cohort)
     page.get_by_role("button", name="Import 2 students").click()
     expect(page.get_by_text("Rows processed: 3 of 3")).to_be_visible()
+    carl_accepts_his_invitation(page)
     page.goto(f"/teach/cohorts/{cohort.pk}/assignments/new/")
     page.get_by_label("Case set").select_option(label="Timed codes")
     page.get_by_label("Opens").fill("2026-03-02T09:00")
