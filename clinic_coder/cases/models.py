@@ -296,6 +296,18 @@ class Case(models.Model):
             return latest
         return self._freeze_revision()
 
+    def upcoming_revision(self) -> "CaseRevision":
+        """The revision current_revision() would give now, saving nothing: a preview (of a
+        regrade, say) must not freeze a version of the case by being looked at."""
+        latest = self.revisions.order_by("-version").first()
+        content = self.to_json()
+        if latest is not None and latest.content == content:
+            return latest
+        if latest is None:
+            return CaseRevision(case=self, version=self.version, content=content)
+        version = latest.version + 1 if latest.has_attempts() else latest.version
+        return CaseRevision(case=self, version=version, content=content)
+
     def _freeze_revision(self) -> "CaseRevision":
         with transaction.atomic():
             case = Case.objects.select_for_update().get(pk=self.pk)

@@ -340,8 +340,11 @@ def outdated_attempts(*, case: Case, cohort: Cohort, revision: CaseRevision) -> 
 
 
 def plan_regrade(*, case: Case, cohort: Cohort) -> tuple[CaseRevision, list[RegradePlan]]:
-    """What regrading the cohort's attempts on an older revision of the case would change."""
-    revision = case.current_revision()
+    """What regrading the cohort's attempts on an older revision of the case would change.
+
+    Nothing is saved, not even the case's new revision: apply_regrade freezes it.
+    """
+    revision = case.upcoming_revision()
     plans = [
         RegradePlan(attempt, attempt.grading(revision), manual_credits=attempt.credit_count)
         for attempt in outdated_attempts(case=case, cohort=cohort, revision=revision)

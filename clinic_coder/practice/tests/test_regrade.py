@@ -151,3 +151,14 @@ def test_it_lets_only_the_cohorts_instructors_regrade(client, people, setup, per
     response = client.post(regrade_url(people.cohort_a, case), {"version": "2"})
     assert response.status_code == (302 if status == 200 else status)
     assert Regrade.objects.exists() == (status == 200)
+
+
+def test_it_previews_without_freezing_a_new_revision(client, people, setup):
+    case, _ = setup
+    change_key(case)
+    client.force_login(people.ines)
+    page = client.get(regrade_url(people.cohort_a, case)).text
+    assert "Regrade 1 attempt" in page
+    assert list(case.revisions.values_list("version", flat=True)) == [1]
+    client.post(regrade_url(people.cohort_a, case), {"version": "2"})
+    assert list(case.revisions.values_list("version", flat=True)) == [1, 2]
