@@ -397,11 +397,19 @@ def _text(value: object) -> bool:
 
 
 def ownership_problems(data: dict, user: object) -> list[str]:
-    """Cases of the file that would replace a case this user may not change."""
+    """Cases and sets of the file that would replace one this user may not change."""
     slugs = [case["slug"] for case in data["cases"]]
     existing = Case.objects.select_related("owner").in_bulk(slugs, field_name="slug")
     allowed = set(Case.objects.editable_by(user).filter(slug__in=slugs).values_list("slug"))
+    set_slugs = [s["slug"] for s in data.get("case_sets", [])]
+    others_sets = CaseSet.objects.filter(slug__in=set_slugs).exclude(
+        pk__in=CaseSet.objects.editable_by(user).values("pk")
+    )
     return [
+        f"Case set “{case_set.title}” ({case_set.slug}) was made by another instructor, so "
+        "this file may not replace it. Give the set another slug."
+        for case_set in others_sets
+    ] + [
         f"Case {number} ({slug}): the site's case “{existing[slug].title}” belongs to "
         f"{existing[slug].owner_label}, so this file may not replace it. Give the case "
         "another slug, or ask its owner to add you as a co-editor."

@@ -455,6 +455,15 @@ def minute_range(minutes: object) -> tuple[int, int] | None:
     return None
 
 
+class CaseSetQuerySet(models.QuerySet):
+    def editable_by(self, user: settings.AUTH_USER_MODEL) -> "CaseSetQuerySet":
+        """Sets a user may change: the ones they made; any, for an admin. A set without a
+        maker (the shipped bank's) is the site administrators'. Others use and export them."""
+        if user.is_admin:
+            return self
+        return self.filter(created_by=user)
+
+
 class CaseSet(models.Model):
     """An ordered group of cases on one topic, to practise or to assign."""
 
@@ -465,6 +474,8 @@ class CaseSet(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
+
+    objects = CaseSetQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]

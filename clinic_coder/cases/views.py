@@ -362,7 +362,9 @@ def import_cases(request: HttpRequest) -> HttpResponse:
 @role_required(Role.INSTRUCTOR)
 def case_set_list(request: HttpRequest) -> HttpResponse:
     case_sets = CaseSet.objects.annotate(case_count=Count("items")).order_by("title")
-    return render(request, "cases/case_set_list.html", {"case_sets": case_sets})
+    editable = set(CaseSet.objects.editable_by(request.user).values_list("pk", flat=True))
+    context = {"case_sets": case_sets, "editable": editable}
+    return render(request, "cases/case_set_list.html", context)
 
 
 @role_required(Role.INSTRUCTOR)
@@ -372,7 +374,11 @@ def create_case_set(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.INSTRUCTOR)
 def edit_case_set(request: HttpRequest, slug: str) -> HttpResponse:
-    return _edit_case_set(request, get_object_or_404(CaseSet, slug=slug))
+    case_set = get_object_or_404(CaseSet, slug=slug)
+    if not CaseSet.objects.editable_by(request.user).filter(pk=case_set.pk).exists():
+        # Another instructor's set may be in their cohorts' assignments: it is theirs to change.
+        raise PermissionDenied("Only the instructor who made this case set can change it.")
+    return _edit_case_set(request, case_set)
 
 
 def _edit_case_set(request: HttpRequest, case_set: CaseSet) -> HttpResponse:
