@@ -25,6 +25,7 @@ from .models import SignOff
 from .sign_off_forms import SignOffForm
 
 DEFAULT_THRESHOLD = 70
+SHOWN_PER_COHORT = 100  # students listed per cohort on the overview
 
 
 def progress_context(student: User, *, own: bool, cohorts: list[Cohort] | None = None) -> dict:
@@ -137,35 +138,48 @@ def supervisor_dashboard(request: HttpRequest) -> HttpResponse:
         else Cohort.objects.supervised_by(request.user)
     )
     cohorts = list(cohorts.with_student_counts().order_by("name"))
-    enrollments = Enrollment.objects.filter(cohort__in=cohorts, active=True).select_related(
-        "student"
-    )
+    enrolled = (
+        Enrollment.objects.filter(cohort__in=cohorts, active=True)
+        .order_by("student__last_name", "student__first_name", "student__username")
+        .values_list(
+            "cohort_id", "student_id", "student__first_name", "student__last_name",
+            "student__username",
+        )
+    )  # fmt: skip
     scores = {
         (row["student"], row["cohort"]): row
         for row in Attempt.objects.scores_per_student_in(cohorts)
     }
-    mastery = tallies_for({e.student_id for e in enrollments}, cohorts=cohorts)
-    by_cohort = {c.pk: {"cohort": c, "students": [], "below": []} for c in cohorts}
-    for enrollment in enrollments:
-        student = enrollment.student
-        score = scores.get((student.pk, enrollment.cohort_id), {})
+    by_cohort = {c.pk: {"cohort": c, "students": [], "below": [], "scored": []} for c in cohorts}
+    for cohort_id, student_id, first_name, last_name, username in enrolled:
+        score = scores.get((student_id, cohort_id), {})
         row = {
-            "pk": student.pk,
-            "first_name": student.first_name,
-            "last_name": student.last_name,
-            "username": student.username,
+            "pk": student_id,
+            "first_name": first_name,
+            "last_name": last_name,
+            "username": username,
             "mean": score.get("mean"),
             "attempts_count": score.get("attempts", 0),
-            "mastery": mastery[student.pk],
         }
-        row["needs_work"] = sum(m.level == Level.NEEDS_WORK for m in row["mastery"].values())
-        column = by_cohort[enrollment.cohort_id]
+        column = by_cohort[cohort_id]
         column["students"].append(row)
-        if row["mean"] is not None and row["mean"] < threshold:
-            column["below"].append(row)
+        if row["mean"] is not None:
+            column["scored"].append(row["mean"])
+            if row["mean"] < threshold:
+                column["below"].append(row)
+    # A cohort of hundreds shows its first students by name and its lowest means; the whole
+    # list, searchable and sorted, is the cohort's gradebook.
+    shown = []
     for column in by_cohort.values():
-        scored = [s["mean"] for s in column["students"] if s["mean"] is not None]
+        scored = column.pop("scored")
         column["mean"] = round(sum(scored) / len(scored)) if scored else None
+        column["count"] = len(column["students"])
+        column["students"] = column["students"][:SHOWN_PER_COHORT]
+        column["below"] = sorted(column["below"], key=lambda s: s["mean"])[:SHOWN_PER_COHORT]
+        shown += column["students"] + column["below"]
+    mastery = tallies_for({row["pk"] for row in shown}, cohorts=cohorts)
+    for row in shown:
+        row["needs_work"] = sum(m.level == Level.NEEDS_WORK for m in mastery[row["pk"]].values())
     context = {"columns": list(by_cohort.values()), "threshold": threshold}
     return render(request, "progress/supervisor_dashboard.html", context)
 

@@ -192,3 +192,23 @@ def test_it_keeps_each_cohorts_sign_off(client, people):
         client.force_login(supervisor)
         client.post(reverse("progress:sign_off", args=[people.alice.pk]), {"skill": "units-cms"})
     assert sorted(s.signed_by.username for s in SignOff.objects.all()) == ["sofia", "vera"]
+
+
+def test_it_lists_a_hundred_students_of_a_big_cohort_and_points_to_the_gradebook(
+    client, people, case
+):
+    from tests.factories import WRONG_CODE, assigned, graded, make_students
+
+    make_students(cohort=people.cohort_a, count=104)
+    assignment, (assigned_case,) = assigned(cohort=people.cohort_a, slugs=("big-cohort-case",))
+    lowest = graded(
+        student=people.alice, case=assigned_case, assignment=assignment, lines=WRONG_CODE
+    )  # alice has the cohort's only mean: 0
+    client.force_login(people.sofia)
+    page = client.get(reverse("progress:supervisor_dashboard")).text
+    assert "The first 100 of 105 students by name" in page
+    assert reverse("teach:gradebook", args=[people.cohort_a.pk]) in page
+    assert "Student099" not in page  # alice sorts first, so the 100th shown is Student098
+    assert "Student098" in page
+    below = page.split("Below 70")[1].split("students by name")[0]
+    assert "Alice Archer" in below and lowest.score < 70
