@@ -20,8 +20,8 @@ from django.utils import timezone
 from clinic_coder.accounts.models import Role, User
 from clinic_coder.cases.loading import load_case_bank
 from clinic_coder.cases.models import Case, CaseSet
-from clinic_coder.catalog.loading import load_catalog
-from clinic_coder.catalog.models import ProcedureCode, current_catalog
+from clinic_coder.catalog.loading import load_catalog, load_teaching_clinic_code
+from clinic_coder.catalog.models import current_catalog
 from clinic_coder.coding.catalog import Catalog
 from clinic_coder.coding.types import ClaimLine
 from clinic_coder.cohorts.models import Assignment, Cohort, Enrollment
@@ -84,16 +84,7 @@ def prepare_database() -> None:
     call_command("migrate", verbosity=0, interactive=False)
     call_command("collectstatic", verbosity=0, interactive=False)
     load_catalog()
-    # The clinic's own code, used by one case of the bank (as load_demo makes it).
-    ProcedureCode.objects.update_or_create(
-        code="19-NC",
-        defaults={
-            "descriptor": "Teaching clinic: no-charge service (internal code)",
-            "timed": False,
-            "family": "clinic",
-            "clinic_internal": True,
-        },
-    )
+    load_teaching_clinic_code()
     load_case_bank()
 
 

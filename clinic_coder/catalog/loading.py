@@ -25,3 +25,18 @@ def load_catalog(path: Path = CATALOG_FILE) -> int:
             },
         )
     return len(rows)
+
+
+def load_teaching_clinic_code() -> ProcedureCode:
+    """The demo clinic's own code, 19-NC (the seed article's no-charge service), which one case
+    of the shipped bank uses: the demo site and the benchmark both need it."""
+    code, _ = ProcedureCode.objects.update_or_create(
+        code="19-NC",
+        defaults={
+            "descriptor": "Teaching clinic: no-charge service (internal code)",
+            "timed": False,
+            "family": "clinic",
+            "clinic_internal": True,
+        },
+    )
+    return code

@@ -2,8 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from clinic_coder.cases.loading import load_case_bank
-from clinic_coder.catalog.loading import load_catalog
-from clinic_coder.catalog.models import ProcedureCode
+from clinic_coder.catalog.loading import load_catalog, load_teaching_clinic_code
 from clinic_coder.cohorts.models import Cohort
 from clinic_coder.demo.accounts import DEMO_COHORT, DEMO_PASSWORD, create_demo_accounts
 from clinic_coder.demo.activity import create_demo_activity
@@ -18,16 +17,7 @@ class Command(BaseCommand):
                 "Refusing to create demo accounts with DEBUG off: they have a public password."
             )
         codes = load_catalog()
-        # The demo clinic's own code, used by one case of the bank (the seed article's 19-NC).
-        ProcedureCode.objects.update_or_create(
-            code="19-NC",
-            defaults={
-                "descriptor": "Teaching clinic: no-charge service (internal code)",
-                "timed": False,
-                "family": "clinic",
-                "clinic_internal": True,
-            },
-        )
+        load_teaching_clinic_code()
         users = create_demo_accounts()
         bank = load_case_bank(user=users["instructor"])
         create_demo_activity(
