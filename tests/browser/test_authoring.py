@@ -1,6 +1,7 @@
 """An instructor writes a case in a real Chromium: with htmx, and with JavaScript off."""
 
 import pytest
+from playwright.sync_api import expect
 
 from clinic_coder.cases.models import Case, DocumentedService
 from clinic_coder.catalog.loading import load_catalog
@@ -62,7 +63,7 @@ def test_it_creates_previews_saves_and_publishes_a_case_with_the_keyboard(page, 
     fill_service(page, 2, "Hot pack", "hp", "C", "10", "10")
     page.keyboard.press("Tab")
     preview.get_by_role("rowheader", name="97010").wait_for()
-    assert preview.get_by_role("row", name="97140 1 none").is_visible()
+    expect(preview.get_by_role("row", name="97140 1 none")).to_be_visible()
 
     # Longer Graston: the preview follows with a second unit.
     first = page.get_by_role("group", name="Service 1")
@@ -99,13 +100,13 @@ def test_it_adds_a_service_row_with_javascript_off(page_without_js, people):
 
     # The page came back with what was typed and a second, empty row that has the focus.
     assert page.get_by_label("Title").input_value() == "Graston and heat"
-    assert page.get_by_role("group", name="Service 2").is_visible()
+    expect(page.get_by_role("group", name="Service 2")).to_be_visible()
     assert page.evaluate("document.activeElement.id") == "id_services-1-technique"
     fill_service(page, 2, "Hot pack", "hp", "C", "10", "10")
 
     page.get_by_role("button", name="Preview key").click()
     page.wait_for_load_state()
-    assert page.locator("#preview").get_by_role("rowheader", name="97010").is_visible()
+    expect(page.locator("#preview").get_by_role("rowheader", name="97010")).to_be_visible()
 
     page.get_by_role("button", name="Save case").first.click()
     page.wait_for_url("**/cases/graston-and-heat/")

@@ -1,6 +1,7 @@
 """Each demo role logs in through a real Chromium and lands on its own start page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from clinic_coder.demo.accounts import DEMO_PASSWORD, create_demo_accounts
 from tests.factories import log_in
@@ -27,7 +28,9 @@ def test_it_lands_each_demo_role_on_its_start_page(page, username, heading):
 def test_it_shows_the_demo_cohort_to_its_instructor(page):
     create_demo_accounts()
     log_in(page, "instructor", DEMO_PASSWORD)
-    assert page.get_by_role("rowheader", name="Demo cohort (Spring clinic rotation)").is_visible()
+    expect(
+        page.get_by_role("rowheader", name="Demo cohort (Spring clinic rotation)")
+    ).to_be_visible()
 
 
 def test_it_logs_out_and_then_asks_to_log_in_again(page):
@@ -43,13 +46,13 @@ def test_it_logs_out_and_then_asks_to_log_in_again(page):
 def test_it_redirects_anonymous_visitors_to_login(page, db, path):
     page.goto(path)
     assert page.url.endswith(f"/accounts/login/?next={path}")
-    assert page.get_by_role("heading", name="Log in to Clinic Coder").is_visible()
+    expect(page.get_by_role("heading", name="Log in to Clinic Coder")).to_be_visible()
 
 
 def test_it_explains_a_wrong_password(page):
     create_demo_accounts()
     log_in(page, "student", "not-the-password")
-    assert page.get_by_text("Please enter a correct username and password").is_visible()
+    expect(page.get_by_text("Please enter a correct username and password")).to_be_visible()
 
 
 def test_it_can_be_used_with_the_keyboard_alone(page):

@@ -61,12 +61,12 @@ def test_it_practises_a_case_with_the_keyboard_alone(page, student):
 
     page.wait_for_url("**/practice/attempts/*/")
     assert page.locator("#score").inner_text() == "Score 100 / 100"
-    assert page.get_by_role("row", name=re.compile("97140 Right")).is_visible()
+    expect(page.get_by_role("row", name=re.compile("97140 Right"))).to_be_visible()
 
     page.get_by_role("button", name="Try a new variant").focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**/practice/cases/neck-release/")
-    assert page.get_by_text("A new variant").is_visible()
+    expect(page.get_by_text("A new variant")).to_be_visible()
 
 
 def test_it_removes_a_line_without_a_reload(page, student):
@@ -108,7 +108,7 @@ def test_it_works_without_javascript(page_without_js, student):
     page.get_by_label("Units", exact=True).nth(1).fill("1")
     page.get_by_role("button", name="Submit answer", exact=True).last.click()
     assert page.locator("#score").inner_text().startswith("Score ")
-    assert page.get_by_text("97110 x2").first.is_visible()
+    expect(page.get_by_text("97110 x2").first).to_be_visible()
     page.get_by_role("button", name="Try a new variant").click()
     assert "/practice/cases/neck-release/" in page.url
 
@@ -119,8 +119,8 @@ def test_it_shows_clear_messages_for_bad_lines_without_losing_them(page, student
     page.get_by_label("Code", exact=True).first.fill("99999")
     page.get_by_label("Minutes", exact=True).first.fill("500")
     page.get_by_role("button", name="Submit answer", exact=True).last.click()
-    assert page.get_by_text("99999 is not a code in the catalog").is_visible()
-    assert page.get_by_text("Minutes must be at most 240").is_visible()
+    expect(page.get_by_text("99999 is not a code in the catalog")).to_be_visible()
+    expect(page.get_by_text("Minutes must be at most 240")).to_be_visible()
     assert page.get_by_label("Minutes", exact=True).first.input_value() == "500"
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from clinic_coder.catalog.loading import load_catalog
 from clinic_coder.practice.tests.test_mastery import WRONG, answer
@@ -24,15 +25,15 @@ def test_it_drills_from_the_dashboard_to_a_sign_off(page, people, low_scorer):
     page.get_by_label("Flag students whose mean score is below").fill("50")
     page.get_by_role("button", name="Update").click()
     below = page.get_by_role("heading", name="Below 50")
-    assert below.is_visible()
+    expect(below).to_be_visible()
     page.get_by_role("link", name="Alice Archer").first.click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Alice Archer"
-    assert page.get_by_role("rowheader", name="Choosing manual therapy (97140)").is_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Alice Archer")
+    expect(page.get_by_role("rowheader", name="Choosing manual therapy (97140)")).to_be_visible()
     page.get_by_label("Skill area").select_option("units-cms")
     page.get_by_label("Note").fill("Worked three boundary cases aloud without a slip.")
     page.get_by_role("button", name="Sign off").click()
-    assert page.get_by_text("Signed off: Units by the CMS 8-minute rule.").is_visible()
-    assert page.get_by_text("signed by Sofia Soto on").is_visible()
+    expect(page.get_by_text("Signed off: Units by the CMS 8-minute rule.")).to_be_visible()
+    expect(page.get_by_text("signed by Sofia Soto on")).to_be_visible()
 
 
 def test_it_passes_axe_on_the_supervisor_and_progress_pages(
