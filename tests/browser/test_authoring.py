@@ -75,7 +75,7 @@ def test_it_creates_previews_saves_and_publishes_a_case_with_the_keyboard(page, 
     page.get_by_role("button", name="Save case").first.focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**/cases/graston-and-heat/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Graston and heat"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Graston and heat")
     page.get_by_role("button", name="Publish").focus()
     page.keyboard.press("Enter")
     page.get_by_text("Published “Graston and heat”").wait_for()

@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_it_lands_each_demo_role_on_its_start_page(page, username, heading):
     create_demo_accounts()
     log_in(page, username, DEMO_PASSWORD)
-    assert page.get_by_role("heading", level=1).first.inner_text() == heading
+    expect(page.get_by_role("heading", level=1).first).to_have_text(heading)
 
 
 def test_it_shows_the_demo_cohort_to_its_instructor(page):
@@ -64,7 +64,7 @@ def test_it_can_be_used_with_the_keyboard_alone(page):
     page.keyboard.type(DEMO_PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url("**/overview/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Overview"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Overview")
 
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to main content"

@@ -60,7 +60,7 @@ def test_it_practises_a_case_with_the_keyboard_alone(page, student):
     page.keyboard.press("Enter")  # submits the answer
 
     page.wait_for_url("**/practice/attempts/*/")
-    assert page.locator("#score").inner_text() == "Score 100 / 100"
+    expect(page.locator("#score")).to_have_text("Score 100 / 100")
     expect(page.get_by_role("row", name=re.compile("97140 Right"))).to_be_visible()
 
     page.get_by_role("button", name="Try a new variant").focus()

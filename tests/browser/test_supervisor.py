@@ -21,7 +21,7 @@ def low_scorer(people):
 
 def test_it_drills_from_the_dashboard_to_a_sign_off(page, people, low_scorer):
     log_in(page, "sofia")
-    assert page.get_by_role("heading", level=1).inner_text() == "Overview"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Overview")
     page.get_by_label("Flag students whose mean score is below").fill("50")
     page.get_by_role("button", name="Update").click()
     below = page.get_by_role("heading", name="Below 50")
