@@ -17,6 +17,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from clinic_coder.accounts.models import Role
+from clinic_coder.parsing import whole_number
 
 from . import roster
 from .models import Assignment, AssignmentOverride, Cohort, validate_plausible_date
@@ -299,8 +300,20 @@ class OverrideForm(forms.ModelForm):
         return not self.cleaned_data["due_at"] and not self.cleaned_data["extra_attempts"]
 
 
+class PeopleField(forms.ModelMultipleChoiceField):
+    """People chosen by id. A value that is no plausible id (minus signs, 30 digits) is refused
+    here: the database would raise an overflow on it, not an empty match."""
+
+    def _check_values(self, value: object) -> QuerySet:
+        for pk in value:
+            if whole_number(str(pk), max_digits=18) is None:
+                message = self.error_messages["invalid_pk_value"]
+                raise ValidationError(message, code="invalid_pk_value", params={"pk": pk})
+        return super()._check_values(value)
+
+
 class BulkExtensionForm(forms.Form):
-    students = forms.ModelMultipleChoiceField(
+    students = PeopleField(
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Select at least one student to extend."},

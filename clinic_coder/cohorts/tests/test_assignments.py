@@ -206,6 +206,9 @@ def test_it_extends_several_students_at_once(client, people, assignment):
         ({"students": ["{alice}"], "due_at": ""}, "This field is required."),
         ({"students": ["{alice}"], "due_at": "2026-02-01T17:00"}, "after the assignment opens"),
         ({"students": ["{bob}"], "due_at": "2026-03-16T17:00"}, "reload the page and try again"),
+        ({"students": ["-" + "9" * 20], "due_at": "2026-03-16T17:00"}, "reload the page"),
+        ({"students": ["9" * 30, "{alice}"], "due_at": "2026-03-16T17:00"}, "reload the page"),
+        ({"students": ["١٢٣"], "due_at": "2026-03-16T17:00"}, "reload the page and try again"),
     ],
 )
 def test_it_explains_a_bad_bulk_extension_and_changes_nothing(
