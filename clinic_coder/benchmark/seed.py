@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from clinic_coder.accounts.models import Role, User
@@ -25,6 +25,7 @@ from clinic_coder.catalog.models import current_catalog
 from clinic_coder.coding.catalog import Catalog
 from clinic_coder.coding.types import ClaimLine
 from clinic_coder.cohorts.models import Assignment, Cohort, Enrollment
+from clinic_coder.database import refresh_statistics
 from clinic_coder.practice.models import Attempt
 from clinic_coder.practice.workflows import open_draft, profile_for, submit_answer
 
@@ -272,5 +273,6 @@ def seed_everything(
             seed_cohort(size=size, attempts=attempts, seed=seed, password_hash=password_hash)
         )
     burst_cohort = seed_burst(students=burst, password_hash=password_hash) if burst else None
+    refresh_statistics(connection)
     log(f"Seeded in {time.monotonic() - started:.0f} s")
     return cohorts, burst_cohort
