@@ -39,6 +39,7 @@ from .types import (
     Finding,
     ModifierReason,
     PayerProfile,
+    UnitResult,
     VisitFacts,
 )
 from .units import units_by_method
@@ -60,14 +61,9 @@ def derive_expected(
     """
     catalog = catalog or default_catalog()
     coded, steps = _code_services(services, facts, profile, catalog)
-    coded, effects = apply_edits(coded, facts, profile)
-
-    # Codes in the order the note first mentions them; minutes only from billable services.
-    minutes_by_code: dict[str, int] = {}
-    for s in coded:
-        if s.billable:
-            minutes_by_code[s.code] = minutes_by_code.get(s.code, 0) + (s.counted_minutes or 0)
-    unit_result = units_by_method(profile.unit_method, minutes_by_code, catalog)
+    coded, effects, minutes_by_code, unit_result, off_claim_steps = _edits_and_units(
+        coded, facts, profile, catalog
+    )
     # Codes no correct allocation bills (under a tie a code may be billed in one key only).
     unbilled = [c for c in minutes_by_code if all(a[c] == 0 for a in unit_result.alternatives)]
 
@@ -78,6 +74,7 @@ def derive_expected(
         # edit lets through the same way share one reason, so one step.
         if not (e.kind == "distinct" and code in unbilled) and step not in steps:
             steps.append(step)
+    steps.extend(off_claim_steps)
     steps.extend(unit_result.steps)
 
     reasons: list[ModifierReason] = []
@@ -131,6 +128,92 @@ def derive_expected(
         modifier_reasons=tuple(reasons),
         optional_modifiers=optional,
     )
+
+
+def _edits_and_units(
+    coded: tuple[CodedService, ...],
+    facts: VisitFacts,
+    profile: PayerProfile,
+    catalog: Catalog,
+) -> tuple[tuple[CodedService, ...], tuple[Effect, ...], dict[str, int], UnitResult, list[Finding]]:
+    """The edits and the units, each in the light of the other.
+
+    An edit pair only matters when both codes reach the claim, and whether a timed code reaches
+    it depends on its units. So: run the edits, count the units, and when a code that knocked
+    another service out earns no unit, run the edits again without it (its minutes still count)
+    and count again. A code taken off this way must stay off: an allocation that would bill it
+    is dropped, and if none is left, the first reading stands (billed, it would knock the other
+    service out and again earn nothing).
+    """
+    off_claim: frozenset[int] = frozenset()
+    edited, effects = apply_edits(coded, facts, profile)
+    minutes_by_code, result = _units(edited, profile, catalog)
+    notes: list[Finding] = []
+    for _ in range(len(coded)):
+        knockers = {e.by for e in effects if e.kind == "exclude" and e.by}
+        idle = {
+            c for c in minutes_by_code if all(a[c] == 0 for a in result.alternatives)
+        } & knockers
+        more = frozenset(s.index for s in edited if s.billable and s.code in idle) - off_claim
+        if not more:
+            break
+        trial_off = off_claim | more
+        trial, trial_effects = apply_edits(coded, facts, profile, trial_off)
+        trial_minutes, trial_result = _units(trial, profile, catalog)
+        off_codes = {coded[i].code for i in trial_off}
+        kept = tuple(
+            a for a in trial_result.alternatives if all(a.get(c, 0) == 0 for c in off_codes)
+        )
+        if not kept:
+            break
+        freed = [
+            e for e in effects if e.kind == "exclude" and e.by in idle and trial[e.index].billable
+        ]
+        for code in sorted(idle):
+            partners = sorted({edited[e.index].code for e in freed if e.by == code})
+            if partners:
+                notes.append(
+                    finding(
+                        next(e.rule_id for e in freed if e.by == code),
+                        f"{code} earns no unit, so it is not on the claim and its edit with "
+                        f"{', '.join(partners)} does not apply: {', '.join(partners)} "
+                        f"{'is' if len(partners) == 1 else 'are'} billed on "
+                        f"{'its' if len(partners) == 1 else 'their'} own minutes. A service "
+                        "that bills nothing knocks nothing out.",
+                        severity="info",
+                        line_code=code,
+                    )
+                )
+        if len(kept) < len(trial_result.alternatives):
+            notes.append(
+                finding(
+                    "cms-leftover-units",
+                    f"{', '.join(sorted(off_codes))} may not take a tied leftover unit here: "
+                    "billed, it would knock the other service of its time block out, and then "
+                    "its own minutes would earn nothing.",
+                    severity="info",
+                )
+            )
+            trial_result = replace(
+                trial_result,
+                alternatives=kept,
+                units=kept[0],
+                total_units=sum(kept[0].values()),
+            )
+        off_claim, edited, effects = trial_off, trial, trial_effects
+        minutes_by_code, result = trial_minutes, trial_result
+    return edited, effects, minutes_by_code, result, notes
+
+
+def _units(
+    coded: tuple[CodedService, ...], profile: PayerProfile, catalog: Catalog
+) -> tuple[dict[str, int], UnitResult]:
+    """Units over the billable services: codes in the order the note first mentions them."""
+    minutes_by_code: dict[str, int] = {}
+    for s in coded:
+        if s.billable:
+            minutes_by_code[s.code] = minutes_by_code.get(s.code, 0) + (s.counted_minutes or 0)
+    return minutes_by_code, units_by_method(profile.unit_method, minutes_by_code, catalog)
 
 
 def _modifier_choices(

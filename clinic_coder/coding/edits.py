@@ -45,6 +45,8 @@ class Effect:
     modifier: str = ""
     # "distinct": the column-1 code of the edit pair; the modifier never goes on it.
     column1: str = ""
+    # "exclude" by a pair edit: the code of the other service that knocks this one out.
+    by: str = ""
 
 
 Edit = Callable[[Sequence[CodedService], VisitFacts, PayerProfile], list[Effect]]
@@ -153,6 +155,7 @@ def cmt_with_manual_therapy(
                     "ncci-cmt-97140",
                     f"97140 for {describe(s)} is on a region manipulated with {cmt_code} "
                     f"({names}): it is bundled into the CMT and not billed." + _left_out(s),
+                    by=cmt_code,
                 )
             )
         else:
@@ -244,6 +247,7 @@ def traction_with_manual_therapy(
                     "ncci-97012-97140",
                     f"97140 for {describe(s)} was done at the same time as mechanical traction "
                     f"(time block {s.service.time_block}): not separately billable." + _left_out(s),
+                    by="97012",
                 )
             )
         else:
@@ -279,6 +283,7 @@ def manual_therapy_with_activities(
                     f"97530 for {describe(s)} shares time block {s.service.time_block} with "
                     "97140; the two are mutually exclusive in one block and 97140 (column 1) is "
                     "the one billed." + _left_out(s),
+                    by="97140",
                 )
             )
         else:
@@ -329,9 +334,15 @@ EDITS: tuple[Edit, ...] = (
 
 
 def apply_edits(
-    services: Sequence[CodedService], facts: VisitFacts, profile: PayerProfile
+    services: Sequence[CodedService],
+    facts: VisitFacts,
+    profile: PayerProfile,
+    off_claim: frozenset[int] = frozenset(),
 ) -> tuple[tuple[CodedService, ...], tuple[Effect, ...]]:
-    current = list(services)
+    """Run the edits in order. off_claim: indexes of billable services whose code earns no unit
+    (derive finds them by counting units): a line that is not on the claim clashes with nothing,
+    so the edits do not see them, and they come back unchanged."""
+    current = [replace(s, billable=False) if s.index in off_claim else s for s in services]
     effects: list[Effect] = []
     for edit in EDITS:
         for effect in edit(current, facts, profile):
@@ -346,6 +357,8 @@ def apply_edits(
                     excluded_by=effect.rule_id,
                     excluded_because=effect.why,
                 )
+    for index in off_claim:
+        current[index] = services[index]
     return tuple(current), tuple(effects)
 
 

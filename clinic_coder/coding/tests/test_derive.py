@@ -592,3 +592,50 @@ def test_it_finds_the_built_in_profiles_by_key() -> None:
     assert get_profile("commercial-cms").unit_method == "cms"
     with pytest.raises(UnknownProfile, match="Unknown payer profile 'aetna'"):
         get_profile("aetna")
+
+
+# Units before edits (issue 13, item 6): a service that earns no unit knocks nothing out.
+
+
+def test_it_bills_97530_when_the_97140_of_its_block_earns_no_unit() -> None:
+    expected = derive(
+        make_service("joint_mobilization", "lumbar", minutes=5),
+        make_service("therapeutic_activities", minutes=30),
+    )
+    assert [(line.code, line.units) for line in expected.claim] == [("97530", 2)]
+    # 97530 is the only line: no pair edit applies, so no modifier.
+    assert modifier_options(expected, "97530") == {frozenset()}
+    assert expected.services[1].billable
+    (step,) = [f for f in expected.steps if f.rule_id == "ncci-97140-97530"]
+    assert "97140 earns no unit" in step.message
+
+
+def test_it_keeps_97530_when_97140_earns_no_unit_in_a_medicare_visit() -> None:
+    expected = derive(
+        make_service("joint_mobilization", "lumbar", minutes=7),
+        make_service("therapeutic_activities", minutes=30),
+        make_service("therapeutic_exercise", minutes=8),
+        profile=MEDICARE,
+        provider="physical_therapist",
+    )
+    # 7 + 30 + 8 = 45 minutes, 3 units: 97530 2 full units, the 3rd to 97110 (8 left over).
+    assert [(line.code, line.units) for line in expected.claim] == [("97530", 2), ("97110", 1)]
+    assert expected.unit_result.total_timed_minutes == 45
+
+
+def test_it_bills_97530_under_per_code_when_97140_is_under_8_minutes() -> None:
+    expected = derive(
+        make_service("joint_mobilization", "lumbar", minutes=5),
+        make_service("therapeutic_activities", minutes=30),
+        profile=COMMERCIAL_PER_CODE,
+    )
+    assert [(line.code, line.units) for line in expected.claim] == [("97530", 2)]
+
+
+def test_it_still_drops_97530_when_the_97140_of_its_block_bills() -> None:
+    expected = derive(
+        make_service("joint_mobilization", "lumbar", minutes=10),
+        make_service("therapeutic_activities", minutes=30),
+    )
+    assert [(line.code, line.units) for line in expected.claim] == [("97140", 1)]
+    assert expected.services[1].excluded_by == "ncci-97140-97530"

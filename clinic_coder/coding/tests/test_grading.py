@@ -800,3 +800,12 @@ def test_it_gives_less_than_100_for_a_key_with_a_line_dropped(
     dropped = data.draw(st.integers(0, len(claim) - 1))
     rest = [line for i, line in enumerate(claim) if i != dropped]
     assert graded(expected, *rest, profile=profile_of(expected)).score < 100
+
+
+def test_it_gives_100_for_97530_when_97140_of_its_block_earns_no_unit() -> None:
+    expected = derive(
+        make_service("joint_mobilization", "lumbar", minutes=5),
+        make_service("therapeutic_activities", minutes=30),
+    )
+    result = graded(expected, answer("97530", 2), profile=COMMERCIAL_CMS)
+    assert result.score == 100
