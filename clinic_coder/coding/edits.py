@@ -176,9 +176,10 @@ def cmt_with_massage_or_reeducation(
 ) -> list[Effect]:
     """97124 and 97112 with spinal CMT: 59 or an X modifier on 97124/97112.
 
-    coding-rules.md states a disagreement between sources only about massage: whether it must
-    be on a region not manipulated. That is the payer-profile setting, and it governs 97124
-    alone; for 97112 the rules state the modifier and nothing about the region.
+    On a region the CMT did not manipulate: 59 or XS. On a manipulated region the NCCI policy
+    manual says 97112, 97124 and 97140 are not separately reportable; some payers let 97124 and
+    97112 through there with a modifier (coding-rules.md section 4). The payer profile's
+    same_region_97124_97112_bundled_with_cmt says which reading; it governs both codes alike.
     """
     cmt_code, manipulated, names = _manipulated(services)
     if not profile.ncci_edits or not cmt_code:
@@ -189,15 +190,16 @@ def cmt_with_massage_or_reeducation(
         for s in _billable(services, code):
             if not manipulated & set(s.service.regions):
                 apart.append(s)
-            elif code == "97124" and profile.massage_with_cmt_needs_different_region:
+            elif profile.same_region_97124_97112_bundled_with_cmt:
                 effects.append(
                     Effect(
                         s.index,
                         "exclude",
                         "ncci-cmt-97124-97112",
-                        f"97124 for {describe(s)} is on a region manipulated with {cmt_code} "
-                        f"({names}), and this payer ({profile.name}) pays massage with CMT only "
-                        "on a different region: not billed." + _left_out(s),
+                        f"{code} for {describe(s)} is on a region manipulated with {cmt_code} "
+                        f"({names}). {NCCI_CMT_SENTENCE} {profile.name} follows that reading: "
+                        "not billed." + _medicare_chiro_aside(code, facts, profile) + _left_out(s),
+                        by=cmt_code,
                     )
                 )
             else:
@@ -211,22 +213,37 @@ def cmt_with_massage_or_reeducation(
             f"{_a_region(apart)} not manipulated ({cmt_code} was on {names}), so it takes 59 or "
             "XS (separate structure).",
         )
-        allowed = (
-            f"this payer ({profile.name}) allows massage there"
-            if code == "97124"
-            else "re-education may be done there"
-        )
         effects += _distinct(
             same,
             "ncci-cmt-97124-97112",
             "XU",
             cmt_code,
             f"{code} for {describe_all(same)} with {cmt_code}: NCCI edit. It is on "
-            f"{_a_region(same)} manipulated with {cmt_code} ({names}), and {allowed} as a "
-            "distinct service: 59 or XU (a service that does not overlap the CMT); not XS, "
-            "since the structure is the same.",
+            f"{_a_region(same)} manipulated with {cmt_code} ({names}). The NCCI policy manual "
+            f"would not bill it there, but this payer ({profile.name}) accepts it as a distinct "
+            "service: 59 or XU (a service that does not overlap the CMT); not XS, since the "
+            "structure is the same.",
         )
     return effects
+
+
+# The NCCI policy manual's sentence on physical medicine services with CMT, in our own words
+# (coding-rules.md section 4).
+NCCI_CMT_SENTENCE = (
+    "The NCCI policy manual names 97112, 97124 and 97140 as not separately reportable in a "
+    "spinal region undergoing CMT; only on a different region are they billed, with 59 or XS."
+)
+
+
+def _medicare_chiro_aside(code: str, facts: VisitFacts, profile: PayerProfile) -> str:
+    if not (profile.medicare and facts.provider == "chiropractor"):
+        return ""
+    what = "massage" if code == "97124" else "re-education"
+    return (
+        f" (Medicare never pays a chiropractor's {what} anyway: it covers only spinal CMT from a "
+        "chiropractor. On a region not manipulated it would still go on the claim, with GP "
+        "and GY.)"
+    )
 
 
 def traction_with_manual_therapy(

@@ -12,9 +12,9 @@ PROFILES: dict[str, PayerProfile] = {
             unit_method="cms",
             medicare=True,
             ncci_edits=True,
-            # Sources differ (coding-rules.md section 4); for Medicare we teach the stricter
-            # reading, that massage with CMT needs a region not manipulated.
-            massage_with_cmt_needs_different_region=True,
+            # The NCCI reading (coding-rules.md section 4): no 97124 or 97112 on a region
+            # manipulated with CMT.
+            same_region_97124_97112_bundled_with_cmt=True,
             description=(
                 "CMS 8-minute rule, NCCI edits, Medicare chiropractic rules "
                 "(AT, GA, GZ, GY, GP), 97010 bundled, G0283 for unattended e-stim."
@@ -26,10 +26,11 @@ PROFILES: dict[str, PayerProfile] = {
             unit_method="per-code",
             medicare=False,
             ncci_edits=True,
-            massage_with_cmt_needs_different_region=False,
+            same_region_97124_97112_bundled_with_cmt=False,
             description=(
                 "Each timed code on its own minutes (AMA/CPT reading), NCCI edits, "
-                "massage with CMT allowed on the manipulated region with 59 or an X modifier."
+                "massage and re-education with CMT allowed on the manipulated region with 59 or "
+                "XU."
             ),
         ),
         PayerProfile(
@@ -39,10 +40,10 @@ PROFILES: dict[str, PayerProfile] = {
             medicare=False,
             ncci_edits=True,
             # A payer that follows CMS conventions: the stricter reading, as for Medicare.
-            massage_with_cmt_needs_different_region=True,
+            same_region_97124_97112_bundled_with_cmt=True,
             description=(
-                "CMS 8-minute rule, NCCI edits, no Medicare coverage rules; massage with CMT "
-                "only on a region not manipulated."
+                "CMS 8-minute rule, NCCI edits, no Medicare coverage rules; massage and "
+                "re-education with CMT only on a region not manipulated."
             ),
         ),
     )

@@ -33,6 +33,11 @@ SRC_NCCI = (
     "CMS NCCI procedure-to-procedure edits and the NCCI Policy Manual for Medicare Services "
     "(physical medicine chapter)"
 )
+SRC_NCCI_CMT = (
+    "NCCI Policy Manual for Medicare Services, chapter XI (medicine), on CMT with physical "
+    "medicine services: 97112, 97124 and 97140 are not separately reportable in a spinal region "
+    "undergoing CMT (as quoted by Dynamic Chiropractic)"
+)
 SRC_MODIFIERS = "CMS MLN fact sheet on proper use of modifier 59 and the XE, XS, XP, XU modifiers"
 SRC_MEDICARE_CHIRO = (
     "Medicare coverage of chiropractic services (Medicare Benefit Policy Manual, ch. 15, "
@@ -224,17 +229,18 @@ _ALL: tuple[Rule, ...] = (
         "97140 is bundled with spinal CMT (98940-98942). It is billable only on a region that "
         "was not manipulated, with 59 or XS on 97140. On a manipulated region it is part of "
         "the CMT and not billed.",
-        SRC_NCCI,
+        SRC_NCCI_CMT,
         "bundling-cmt",
     ),
     Rule(
         "ncci-cmt-97124-97112",
         "Massage or neuromuscular re-education with spinal CMT",
-        "97124 and 97112 billed with spinal CMT need 59 or an X modifier on 97124/97112 "
-        "(XS when on a region that was not manipulated). Whether massage (97124) must be on a "
-        "region that was not manipulated depends on the payer: sources disagree, so the "
-        "case's payer profile decides.",
-        SRC_NCCI,
+        "97124 and 97112 billed with spinal CMT need 59 or an X modifier on 97124/97112: XS "
+        "when on a region that was not manipulated. The NCCI policy manual treats 97112, 97124 "
+        "and 97140 alike: not separately reportable in a spinal region undergoing CMT. Some "
+        "payers still accept 97124 or 97112 on the manipulated region as a distinct service "
+        "(59 or XU); the case's payer profile says which reading applies, for both codes.",
+        SRC_NCCI_CMT,
         "bundling-cmt",
     ),
     Rule(

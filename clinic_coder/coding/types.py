@@ -56,10 +56,10 @@ class PayerProfile:
     unit_method: UnitMethod
     medicare: bool
     ncci_edits: bool
-    # coding-rules.md section 4: sources differ on whether massage (97124) with CMT must be on a
-    # different region from the one manipulated. It governs 97124 only: for 97112 with CMT the
-    # rules state the modifier and no region condition.
-    massage_with_cmt_needs_different_region: bool
+    # coding-rules.md section 4: the NCCI policy manual makes 97112, 97124 and 97140 not
+    # separately reportable in a spinal region undergoing CMT; some payers let 97124 and 97112
+    # through there with 59/XU. True is the NCCI reading, for 97124 and 97112 alike.
+    same_region_97124_97112_bundled_with_cmt: bool
     description: str = ""
 
 

@@ -220,7 +220,7 @@ def test_it_bills_massage_or_reeducation_on_another_region_with_59_or_xs(
 def test_it_drops_massage_on_the_manipulated_region_when_the_payer_wants_another_region(
     profile: PayerProfile,
 ) -> None:
-    assert profile.massage_with_cmt_needs_different_region
+    assert profile.same_region_97124_97112_bundled_with_cmt
     expected = derive(
         make_service("spinal_cmt", "cervical"),
         make_service("effleurage", "cervical", minutes=20),
@@ -232,7 +232,7 @@ def test_it_drops_massage_on_the_manipulated_region_when_the_payer_wants_another
 
 
 def test_it_allows_massage_on_the_manipulated_region_when_the_payer_does() -> None:
-    assert not COMMERCIAL_PER_CODE.massage_with_cmt_needs_different_region
+    assert not COMMERCIAL_PER_CODE.same_region_97124_97112_bundled_with_cmt
     expected = derive(
         make_service("spinal_cmt", "cervical"),
         make_service("effleurage", "cervical", minutes=20),
@@ -243,19 +243,41 @@ def test_it_allows_massage_on_the_manipulated_region_when_the_payer_does() -> No
     assert modifier_options(expected, "97124") == {frozenset({"59"}), frozenset({"XU"})}
 
 
-@pytest.mark.parametrize("profile", [MEDICARE, COMMERCIAL_CMS, COMMERCIAL_PER_CODE])
-def test_it_bills_reeducation_on_the_manipulated_region_with_59_or_xu(
+def test_it_bills_reeducation_on_the_manipulated_region_when_the_payer_does() -> None:
+    expected = derive(
+        make_service("spinal_cmt", "cervical"),
+        make_service("postural_reeducation", "cervical", minutes=20),
+        profile=COMMERCIAL_PER_CODE,
+    )
+    assert codes(expected.claim) == ["98940", "97112"]
+    assert modifier_options(expected, "97112") == {frozenset({"59"}), frozenset({"XU"})}
+
+
+@pytest.mark.parametrize("profile", [MEDICARE, COMMERCIAL_CMS])
+def test_it_drops_reeducation_on_the_manipulated_region_as_it_drops_massage(
     profile: PayerProfile,
 ) -> None:
-    # The sources disagree only about massage; for 97112 the rule is the modifier alone.
+    # The NCCI policy manual names 97112 with 97124 and 97140: one rule, one profile setting.
     expected = derive(
         make_service("spinal_cmt", "cervical"),
         make_service("postural_reeducation", "cervical", minutes=20),
         profile=profile,
     )
-    assert codes(expected.claim) == ["98940", "97112"]
-    options = {mods & {"59", "XS", "XU"} for mods in modifier_options(expected, "97112")}
-    assert options == {frozenset({"59"}), frozenset({"XU"})}
+    assert codes(expected.claim) == ["98940"]
+    assert expected.services[1].excluded_by == "ncci-cmt-97124-97112"
+    assert "97112, 97124 and 97140" in expected.services[1].excluded_because
+
+
+def test_it_says_medicare_never_pays_a_chiropractors_massage_not_another_region_rule() -> None:
+    expected = derive(
+        make_service("spinal_cmt", "cervical"),
+        make_service("effleurage", "cervical", minutes=20),
+        profile=MEDICARE,
+    )
+    why = expected.services[1].excluded_because
+    assert "not separately reportable in a spinal region undergoing CMT" in why
+    assert "Medicare never pays a chiropractor's massage" in why
+    assert "pays massage with CMT only on a different region" not in why
 
 
 # 97140 with 97530; 97012 with 97140
@@ -384,7 +406,7 @@ def test_it_applies_no_pair_edits_for_a_payer_without_ncci() -> None:
         unit_method="cms",
         medicare=False,
         ncci_edits=False,
-        massage_with_cmt_needs_different_region=False,
+        same_region_97124_97112_bundled_with_cmt=False,
     )
     expected = derive(
         make_service("spinal_cmt", "lumbar"),
