@@ -468,5 +468,6 @@ def _coding_step(
         "office_visit": "em-level",
         "clinic_code": "clinic-code",
     }.get(service.service.technique, "code-follows-technique")
-    reason = technique.reason if technique.code else f"{technique.reason} {info.descriptor}."
+    said = technique.reason_for(profile.medicare)
+    reason = said if technique.code else f"{said} {info.descriptor}."
     return finding(rule, f"{lead} {reason}", severity="info", skill=skill, line_code=info.code)

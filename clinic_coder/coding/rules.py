@@ -78,6 +78,18 @@ _ALL: tuple[Rule, ...] = (
         "code-choice-neuromuscular",
     ),
     Rule(
+        "mobilization-not-cmt",
+        "Mobilization is 97140; a chiropractor's manipulation is CMT",
+        "A joint mobilization moves a joint passively within its range, in graded movements "
+        "(grades I to IV) the patient could stop; a manipulation is a high-velocity thrust "
+        "(grade V). Mobilization, and any manipulation that is not chiropractic, is manual "
+        "therapy, 97140. The CMT codes 98940-98943 are a chiropractor's manipulation only.",
+        "CPT descriptors of 97140 (manual therapy: mobilization/manipulation) and 98940-98943 "
+        "(chiropractic manipulative treatment), paraphrased; the graded (Maitland) scale of "
+        "joint mobilization and manipulation",
+        "code-choice-manual-therapy",
+    ),
+    Rule(
         "cmt-spinal-regions",
         "Spinal CMT is coded by the number of spinal regions",
         "Count the spinal regions manipulated (cervical, thoracic, lumbar, sacral, pelvic): "
@@ -143,6 +155,15 @@ _ALL: tuple[Rule, ...] = (
         "are never added to the timed minutes that decide the units.",
         SRC_CMS_UNITS,
         "untimed-codes",
+    ),
+    Rule(
+        "bundled-minutes-not-counted",
+        "Minutes of a service not billed count for no code",
+        "When an edit leaves a timed service off the claim (97140 bundled into the CMT or done "
+        "during mechanical traction, 97530 in the block of 97140), its minutes are left out of "
+        "the units too: never move them to another code such as 97110.",
+        f"{SRC_TIME}; {SRC_NCCI}",
+        "units-cms",
     ),
     Rule(
         "cms-8-minute-rule",

@@ -22,6 +22,14 @@ class Technique:
     family: str
     reason: str
     attributes: tuple[str, ...] = ()
+    # What Medicare does differently; shown only when the payer is Medicare.
+    medicare_note: str = ""
+
+    def reason_for(self, medicare: bool) -> str:
+        """The reason as the case's payer should read it: no Medicare talk for other payers."""
+        if medicare and self.medicare_note:
+            return f"{self.reason} {self.medicare_note}"
+        return self.reason
 
     @property
     def is_soft_tissue(self) -> bool:
@@ -298,18 +306,18 @@ _TECHNIQUES: tuple[Technique, ...] = (
         "hot pack",
         "97010",
         "modality",
-        "Hot or cold packs are 97010, untimed, one per day. Medicare never pays it separately "
-        "(bundled, status B).",
+        "Hot or cold packs are 97010, untimed, one unit per day.",
         ("untimed", "supervised"),
+        medicare_note="Medicare never pays it separately (bundled, status B).",
     ),
     Technique(
         "cold_pack",
         "cold pack",
         "97010",
         "modality",
-        "Hot or cold packs are 97010, untimed, one per day. Medicare never pays it separately "
-        "(bundled, status B).",
+        "Hot or cold packs are 97010, untimed, one unit per day.",
         ("untimed", "supervised"),
+        medicare_note="Medicare never pays it separately (bundled, status B).",
     ),
     Technique(
         "mechanical_traction",
@@ -325,9 +333,9 @@ _TECHNIQUES: tuple[Technique, ...] = (
         "unattended electrical stimulation",
         "97014",
         "modality",
-        "E-stim that runs without the provider in constant attendance is 97014, untimed. "
-        "Medicare does not accept 97014: for Medicare it is G0283.",
+        "E-stim that runs without the provider in constant attendance is 97014, untimed.",
         ("untimed", "supervised"),
+        medicare_note="Medicare does not accept 97014: for Medicare it is G0283.",
     ),
     Technique(
         "paraffin_bath",

@@ -809,3 +809,99 @@ def test_it_gives_100_for_97530_when_97140_of_its_block_earns_no_unit() -> None:
     )
     result = graded(expected, answer("97530", 2), profile=COMMERCIAL_CMS)
     assert result.score == 100
+
+
+# Explanations that taught the wrong lesson (issue 13, item 8)
+
+
+def test_it_never_criticises_an_accepted_x_modifier_when_another_modifier_is_missing() -> None:
+    expected = derive(
+        make_service("spinal_cmt", "cervical"),
+        make_service("effleurage", "lumbar", minutes=20),
+        profile=MEDICARE,
+    )
+    result = graded(
+        expected, answer("98940", 1, "AT"), answer("97124", 1, "GP", "XS"), profile=MEDICARE
+    )
+    assert "distinct-service-modifier" not in rule_ids(result)
+    assert "GY" in the_finding(result, "medicare-chiro-gy").message
+    assert result.score == 90
+
+
+def test_it_explains_graston_written_as_massage_beside_the_right_manual_therapy_line() -> None:
+    expected = derive(
+        make_service("myofascial_release", "cervical", minutes=15),
+        make_service("graston", "lumbar", minutes=8),
+    )
+    result = graded(
+        expected, answer("97140", 1, minutes=15), answer("97124", 1, minutes=8),
+        profile=COMMERCIAL_CMS,
+    )  # fmt: skip
+    assert "unit-boundaries" not in rule_ids(result)
+    found = the_finding(result, "massage-vs-manual-therapy")
+    assert "Graston" in found.message and "97140" in found.message
+    assert "15 + 8 = 23 minutes" in found.message
+    # One mistake of code choice, not an over-coded line as well.
+    assert [m.status for m in result.marks] == ["partly_right", "extra"]
+    assert result.marks[1].credit == 0
+    assert result.score == 70
+
+
+def test_it_says_count_per_code_when_pooling_made_a_student_drop_a_code() -> None:
+    expected = derive(
+        make_service("therapeutic_exercise", minutes=25),
+        make_service("ultrasound", "lumbar", minutes=8),
+        profile=COMMERCIAL_PER_CODE,
+    )
+    # Pooled, 33 minutes give 2 units, both to 97110: 97035 would earn nothing.
+    result = graded(expected, answer("97110", 2), profile=COMMERCIAL_PER_CODE)
+    found = the_finding(result, "per-code-no-pooling")
+    assert "don't pool" in found.message
+    assert "97035 8 min: 1" in found.message
+    assert "missing-line" in rule_ids(result)
+
+
+def test_it_explains_why_a_joint_mobilization_is_not_manipulation() -> None:
+    expected = derive(make_service("joint_mobilization", "upper_extremity", minutes=12))
+    result = graded(expected, answer("98943", 1), profile=COMMERCIAL_CMS)
+    assert rule_ids(result) == ["mobilization-not-cmt"]
+    assert "grade" in result.findings[0].message
+    # One wrong line, as docs/scoring.md says of a wrong code for the right service.
+    assert [m.status for m in result.marks] == ["wrong"]
+    assert result.score == 0
+
+
+def test_it_blames_the_bundled_service_whose_minutes_were_counted() -> None:
+    expected = derive(
+        make_service("mechanical_traction", "lumbar", minutes=15),
+        make_service("myofascial_release", "lumbar", minutes=10),
+        make_service("therapeutic_exercise", minutes=15),
+    )
+    result = graded(expected, answer("97012", 1), answer("97110", 2), profile=COMMERCIAL_CMS)
+    found = the_finding(result, "bundled-minutes-not-counted")
+    assert "myofascial release" in found.message
+    assert "mechanical traction" not in found.message.split("not billed")[0]
+
+
+def test_it_words_the_missing_hot_pack_for_a_commercial_payer_without_medicare() -> None:
+    expected = derive(
+        make_service("hot_pack", "lumbar", minutes=10, attended=False),
+        make_service("therapeutic_exercise", minutes=15),
+    )
+    result = graded(expected, answer("97110", 1), profile=COMMERCIAL_CMS)
+    assert "Medicare" not in the_finding(result, "missing-line").message
+
+
+def test_it_cites_the_ncci_sentence_for_massage_on_the_manipulated_region_under_medicare() -> None:
+    expected = derive(
+        make_service("spinal_cmt", "cervical"),
+        make_service("effleurage", "cervical", minutes=20),
+        profile=MEDICARE,
+    )
+    result = graded(
+        expected, answer("98940", 1, "AT"), answer("97124", 1, "GP", "GY", "59"), profile=MEDICARE
+    )
+    found = the_finding(result, "ncci-cmt-97124-97112")
+    assert "not separately reportable in a spinal region undergoing CMT" in found.message
+    assert "only on a different region" not in found.message.split("NCCI")[0]
+    assert "Medicare never pays a chiropractor's massage" in found.message
