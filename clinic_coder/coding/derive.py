@@ -294,9 +294,10 @@ def _code_services(
     spinal_regions = sorted({r for s in spinal for r in s.regions}, key=SPINAL_REGIONS.index)
     if sum(s.technique == "office_visit" for s in services) > 1:
         problems.append("A visit has one office visit (E/M) code; this case has several.")
-    if spinal and any(_default_code(s) in _REGION_EDITED for s in services if not s.regions):
+    manipulated = any(s.technique in ("spinal_cmt", "extraspinal_cmt") for s in services)
+    if manipulated and any(_default_code(s) in _REGION_EDITED for s in services if not s.regions):
         problems.append(
-            "With spinal CMT in the visit, every 97140, 97124 and 97112 service must name its "
+            "With CMT in the visit, every 97140, 97124 and 97112 service must name its "
             "region(s): the NCCI edit depends on whether it is the region manipulated."
         )
     if problems:

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from .catalog import CMT_CODES, SPINAL_CMT_CODES, CodeInfo
+from .catalog import CMT_CODES, EXTRASPINAL_CMT_CODE, SPINAL_CMT_CODES, CodeInfo
 from .rules import RULES
 from .techniques import TECHNIQUES
 from .types import REGIONS, CodedService, ModifierReason, PayerProfile, VisitFacts
@@ -131,99 +131,135 @@ def em_with_cmt(
     ]
 
 
-def _manipulated(services: Sequence[CodedService]) -> tuple[str, frozenset[str], str]:
-    """The spinal CMT code of the visit, the regions it manipulated, and their names."""
-    cmt = _billable(services, *SPINAL_CMT_CODES)
-    regions = frozenset(r for s in cmt for r in s.service.regions)
-    return (cmt[0].code if cmt else "", regions, region_names(regions))
+def _manipulations(services: Sequence[CodedService]) -> list[tuple[str, frozenset[str], str]]:
+    """Each CMT code of the visit with the regions it manipulated and their names: the spinal
+    CMT first, then 98943 (the manipulation edits apply to both, each on its own regions)."""
+    found = []
+    for codes in (SPINAL_CMT_CODES, (EXTRASPINAL_CMT_CODE,)):
+        cmt = _billable(services, *codes)
+        if cmt:
+            regions = frozenset(r for s in cmt for r in s.service.regions)
+            found.append((cmt[0].code, regions, region_names(regions)))
+    return found
+
+
+def _split_by_region(
+    services: list[CodedService], manipulations: list[tuple[str, frozenset[str], str]]
+) -> tuple[list[tuple[CodedService, tuple[str, frozenset[str], str]]], list[CodedService]]:
+    """(service, the manipulation whose region it shares) for services on a manipulated region,
+    and the services on no manipulated region."""
+    same, apart = [], []
+    for s in services:
+        on = [m for m in manipulations if m[1] & set(s.service.regions)]
+        if on:
+            same.append((s, on[0]))
+        else:
+            apart.append(s)
+    return same, apart
+
+
+def _apart_effects(
+    code: str,
+    apart: list[CodedService],
+    manipulations: list[tuple[str, frozenset[str], str]],
+    rule_id: str,
+    lead: str,
+) -> list[Effect]:
+    """59 or XS on services apart from every manipulated region, one reason per CMT code."""
+    effects = []
+    for cmt_code, _, names in manipulations:
+        effects += _distinct(
+            apart,
+            rule_id,
+            "XS",
+            cmt_code,
+            lead.format(code=code, what=describe_all(apart), cmt=cmt_code)
+            + f"{_a_region(apart)} not manipulated ({cmt_code} was on {names}): billable with "
+            f"59 or XS (separate structure) on {code}.",
+        )
+    return effects
 
 
 def cmt_with_manual_therapy(
     services: Sequence[CodedService], facts: VisitFacts, profile: PayerProfile
 ) -> list[Effect]:
-    cmt_code, manipulated, names = _manipulated(services)
-    if not profile.ncci_edits or not cmt_code:
+    """97140 with CMT, spinal (98940-98942) or extraspinal (98943): on a manipulated region it
+    is bundled; elsewhere 59 or XS on 97140."""
+    manipulations = _manipulations(services)
+    if not profile.ncci_edits or not manipulations:
         return []
-    effects = []
-    apart = []
-    for s in _billable(services, "97140"):
-        if manipulated & set(s.service.regions):
-            effects.append(
-                Effect(
-                    s.index,
-                    "exclude",
-                    "ncci-cmt-97140",
-                    f"97140 for {describe(s)} is on a region manipulated with {cmt_code} "
-                    f"({names}): it is bundled into the CMT and not billed." + _left_out(s),
-                    by=cmt_code,
-                )
-            )
-        else:
-            apart.append(s)
-    effects += _distinct(
-        apart,
-        "ncci-cmt-97140",
-        "XS",
-        cmt_code,
-        f"97140 for {describe_all(apart)} is on {_a_region(apart)} not manipulated ({cmt_code} "
-        f"was on {names}): billable with 59 or XS (separate structure) on 97140.",
+    same, apart = _split_by_region(_billable(services, "97140"), manipulations)
+    effects = [
+        Effect(
+            s.index,
+            "exclude",
+            "ncci-cmt-97140",
+            f"97140 for {describe(s)} is on a region manipulated with {cmt_code} "
+            f"({names}): it is bundled into the CMT and not billed." + _left_out(s),
+            by=cmt_code,
+        )
+        for s, (cmt_code, _, names) in same
+    ]
+    return effects + _apart_effects(
+        "97140", apart, manipulations, "ncci-cmt-97140", "{code} for {what} is on "
     )
-    return effects
 
 
 def cmt_with_massage_or_reeducation(
     services: Sequence[CodedService], facts: VisitFacts, profile: PayerProfile
 ) -> list[Effect]:
-    """97124 and 97112 with spinal CMT: 59 or an X modifier on 97124/97112.
+    """97124 and 97112 with CMT: 59 or an X modifier on 97124/97112.
 
     On a region the CMT did not manipulate: 59 or XS. On a manipulated region the NCCI policy
     manual says 97112, 97124 and 97140 are not separately reportable; some payers let 97124 and
     97112 through there with a modifier (coding-rules.md section 4). The payer profile's
     same_region_97124_97112_bundled_with_cmt says which reading; it governs both codes alike.
     """
-    cmt_code, manipulated, names = _manipulated(services)
-    if not profile.ncci_edits or not cmt_code:
+    manipulations = _manipulations(services)
+    if not profile.ncci_edits or not manipulations:
         return []
     effects = []
     for code in ("97124", "97112"):
-        apart, same = [], []
-        for s in _billable(services, code):
-            if not manipulated & set(s.service.regions):
-                apart.append(s)
-            elif profile.same_region_97124_97112_bundled_with_cmt:
+        same, apart = _split_by_region(_billable(services, code), manipulations)
+        allowed = []
+        for s, (cmt_code, _, names) in same:
+            if profile.same_region_97124_97112_bundled_with_cmt:
                 effects.append(
                     Effect(
                         s.index,
                         "exclude",
                         "ncci-cmt-97124-97112",
                         f"{code} for {describe(s)} is on a region manipulated with {cmt_code} "
-                        f"({names}). {NCCI_CMT_SENTENCE} {profile.name} follows that reading: "
-                        "not billed." + _medicare_chiro_aside(code, facts, profile) + _left_out(s),
+                        f"({names}). {_ncci_sentence(cmt_code)} {profile.name} follows that "
+                        "reading: not billed."
+                        + _medicare_chiro_aside(code, facts, profile)
+                        + _left_out(s),
                         by=cmt_code,
                     )
                 )
             else:
-                same.append(s)
-        effects += _distinct(
+                allowed.append((s, cmt_code, names))
+        effects += _apart_effects(
+            code,
             apart,
+            manipulations,
             "ncci-cmt-97124-97112",
-            "XS",
-            cmt_code,
-            f"{code} for {describe_all(apart)} with {cmt_code}: NCCI edit. It is on "
-            f"{_a_region(apart)} not manipulated ({cmt_code} was on {names}), so it takes 59 or "
-            "XS (separate structure).",
+            "{code} for {what} with {cmt}: NCCI edit. It is on ",
         )
-        effects += _distinct(
-            same,
-            "ncci-cmt-97124-97112",
-            "XU",
-            cmt_code,
-            f"{code} for {describe_all(same)} with {cmt_code}: NCCI edit. It is on "
-            f"{_a_region(same)} manipulated with {cmt_code} ({names}). The NCCI policy manual "
-            f"would not bill it there, but this payer ({profile.name}) accepts it as a distinct "
-            "service: 59 or XU (a service that does not overlap the CMT); not XS, since the "
-            "structure is the same.",
-        )
+        for cmt_code in dict.fromkeys(c for _, c, _ in allowed):
+            here = [s for s, c, _ in allowed if c == cmt_code]
+            names = next(n for _, c, n in allowed if c == cmt_code)
+            effects += _distinct(
+                here,
+                "ncci-cmt-97124-97112",
+                "XU",
+                cmt_code,
+                f"{code} for {describe_all(here)} with {cmt_code}: NCCI edit. It is on "
+                f"{_a_region(here)} manipulated with {cmt_code} ({names}). The NCCI policy "
+                f"manual would not bill it there, but this payer ({profile.name}) accepts it as "
+                "a distinct service: 59 or XU (a service that does not overlap the CMT); not "
+                "XS, since the structure is the same.",
+            )
     return effects
 
 
@@ -233,6 +269,13 @@ NCCI_CMT_SENTENCE = (
     "The NCCI policy manual names 97112, 97124 and 97140 as not separately reportable in a "
     "spinal region undergoing CMT; only on a different region are they billed, with 59 or XS."
 )
+# 98943: the same edits, read for the extraspinal region manipulated (coding-rules.md section 4
+# speaks of CMT; the PTP edits pair 98943 with these codes as with 98940-98942).
+EXTRASPINAL_NOTE = " The same reading applies to the extremity or other region 98943 manipulated."
+
+
+def _ncci_sentence(cmt_code: str) -> str:
+    return NCCI_CMT_SENTENCE + (EXTRASPINAL_NOTE if cmt_code == EXTRASPINAL_CMT_CODE else "")
 
 
 def _medicare_chiro_aside(code: str, facts: VisitFacts, profile: PayerProfile) -> str:

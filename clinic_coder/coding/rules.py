@@ -38,6 +38,11 @@ SRC_NCCI_CMT = (
     "medicine services: 97112, 97124 and 97140 are not separately reportable in a spinal region "
     "undergoing CMT (as quoted by Dynamic Chiropractic)"
 )
+SRC_CMT_97140 = (
+    f"{SRC_NCCI_CMT}; NCCI procedure-to-procedure edits pairing 98940-98943 with 97140 "
+    "(modifier indicator 1); payer billing policies: 97140 is not separately paid with "
+    "98940-98943 for the same region"
+)
 SRC_MODIFIERS = "CMS MLN fact sheet on proper use of modifier 59 and the XE, XS, XP, XU modifiers"
 SRC_MEDICARE_CHIRO = (
     "Medicare coverage of chiropractic services (Medicare Benefit Policy Manual, ch. 15, "
@@ -246,17 +251,18 @@ _ALL: tuple[Rule, ...] = (
     # Bundling
     Rule(
         "ncci-cmt-97140",
-        "Manual therapy with spinal CMT",
-        "97140 is bundled with spinal CMT (98940-98942). It is billable only on a region that "
-        "was not manipulated, with 59 or XS on 97140. On a manipulated region it is part of "
-        "the CMT and not billed.",
-        SRC_NCCI_CMT,
+        "Manual therapy with CMT",
+        "97140 is bundled with CMT, spinal (98940-98942) or extraspinal (98943). It is "
+        "billable only on a region that was not manipulated, with 59 or XS on 97140. On a "
+        "manipulated region (for 98943 the extremity or other extraspinal region it "
+        "manipulated) it is part of the CMT and not billed.",
+        SRC_CMT_97140,
         "bundling-cmt",
     ),
     Rule(
         "ncci-cmt-97124-97112",
-        "Massage or neuromuscular re-education with spinal CMT",
-        "97124 and 97112 billed with spinal CMT need 59 or an X modifier on 97124/97112: XS "
+        "Massage or neuromuscular re-education with CMT",
+        "97124 and 97112 billed with CMT (98940-98943) need 59 or an X modifier on 97124/97112: XS "
         "when on a region that was not manipulated. The NCCI policy manual treats 97112, 97124 "
         "and 97140 alike: not separately reportable in a spinal region undergoing CMT. Some "
         "payers still accept 97124 or 97112 on the manipulated region as a distinct service "

@@ -184,13 +184,47 @@ def test_it_leaves_97140_alone_without_cmt() -> None:
     assert modifier_options(expected, "97140") == {frozenset()}
 
 
-def test_it_does_not_apply_the_spinal_edit_to_extraspinal_cmt() -> None:
+def test_it_bundles_97140_on_the_extremity_manipulated_with_98943() -> None:
     expected = derive(
         make_service("extraspinal_cmt", "upper_extremity"),
         make_service("myofascial_release", "upper_extremity", minutes=20),
     )
+    assert codes(expected.claim) == ["98943"]
+    assert expected.services[1].excluded_by == "ncci-cmt-97140"
+    assert "manipulated with 98943 (upper extremity)" in expected.services[1].excluded_because
+
+
+def test_it_bills_97140_on_another_extremity_than_98943_with_59_or_xs() -> None:
+    expected = derive(
+        make_service("extraspinal_cmt", "upper_extremity"),
+        make_service("myofascial_release", "lower_extremity", minutes=20),
+    )
     assert codes(expected.claim) == ["98943", "97140"]
-    assert modifier_options(expected, "97140") == {frozenset()}
+    assert modifier_options(expected, "97140") == {frozenset({"59"}), frozenset({"XS"})}
+
+
+def test_it_applies_the_massage_edit_to_98943_as_to_spinal_cmt() -> None:
+    bundled = derive(
+        make_service("extraspinal_cmt", "lower_extremity"),
+        make_service("effleurage", "lower_extremity", minutes=20),
+    )
+    assert codes(bundled.claim) == ["98943"]
+    allowed = derive(
+        make_service("extraspinal_cmt", "lower_extremity"),
+        make_service("effleurage", "lower_extremity", minutes=20),
+        profile=COMMERCIAL_PER_CODE,
+    )
+    assert modifier_options(allowed, "97124") == {frozenset({"59"}), frozenset({"XU"})}
+
+
+def test_it_wants_one_xs_on_97140_apart_from_both_spinal_and_extraspinal_cmt() -> None:
+    expected = derive(
+        make_service("spinal_cmt", "lumbar"),
+        make_service("extraspinal_cmt", "lower_extremity"),
+        make_service("myofascial_release", "upper_extremity", minutes=20),
+    )
+    assert codes(expected.claim) == ["98940", "98943", "97140"]
+    assert modifier_options(expected, "97140") == {frozenset({"59"}), frozenset({"XS"})}
 
 
 def test_it_needs_regions_on_soft_tissue_services_with_spinal_cmt() -> None:
