@@ -18,6 +18,8 @@ from .edits import (
     Effect,
     apply_edits,
     describe,
+    g0283_rule,
+    g0283_why,
     modifier_choices,
     modifier_reason,
     payer_modifier_skill,
@@ -64,6 +66,7 @@ def derive_expected(
     coded, effects, minutes_by_code, unit_result, off_claim_steps = _edits_and_units(
         coded, facts, profile, catalog
     )
+    unit_result = _capped(unit_result, profile, catalog)
     # Codes no correct allocation bills (under a tie a code may be billed in one key only).
     unbilled = [c for c in minutes_by_code if all(a[c] == 0 for a in unit_result.alternatives)]
 
@@ -116,7 +119,7 @@ def derive_expected(
     optional = {
         code: frozenset({"GP"})
         for code in minutes_by_code
-        if not profile.medicare and catalog.get(code).is_therapy
+        if not profile.gp_required and catalog.get(code).is_therapy
     }
     return ExpectedClaim(
         alternatives=tuple(alternatives),
@@ -205,6 +208,57 @@ def _edits_and_units(
     return edited, effects, minutes_by_code, result, notes
 
 
+def _capped(result: UnitResult, profile: PayerProfile, catalog: Catalog) -> UnitResult:
+    """The payer's caps on timed units, after the units are counted by its method.
+
+    A cap per code lowers each timed code to it. A cap per visit keeps every split of the capped
+    total in which no code gets more than it earned: which line gives up units is the provider's
+    choice, so every such claim is right.
+    """
+    per_code, per_visit = profile.unit_cap_per_code, profile.unit_cap_per_visit
+    timed = [c for c in result.units if catalog.get(c).timed]
+    if not timed or (per_code is None and per_visit is None):
+        return result
+    capped: list[dict[str, int]] = []
+    for allocation in result.alternatives:
+        limits = {c: min(allocation[c], per_code or allocation[c]) for c in timed}
+        total = sum(limits.values())
+        splits: list[dict[str, int]] = [limits]
+        if per_visit is not None and total > per_visit:
+            splits = [
+                dict(zip(timed, units, strict=True))
+                for units in product(*(range(limits[c] + 1) for c in timed))
+                if sum(units) == per_visit
+            ]
+        for split in splits:
+            full = {**allocation, **split}
+            if full not in capped:
+                capped.append(full)
+    if capped == [dict(a) for a in result.alternatives]:
+        return result
+    caps = []
+    if per_code is not None:
+        caps.append(f"at most {per_code} units of one timed code")
+    if per_visit is not None:
+        caps.append(f"at most {per_visit} timed units in a visit")
+    show = " or ".join(", ".join(f"{c} x{a[c]}" for c in timed) for a in capped[:4])
+    more = f" (and {len(capped) - 4} more splits)" if len(capped) > 4 else ""
+    step = finding(
+        "payer-unit-cap",
+        f"This payer ({profile.name}) pays {' and '.join(caps)}: the timed units are cut to "
+        f"{show}{more}. Which line gives up units is the provider's choice.",
+        severity="info",
+    )
+    return replace(
+        result,
+        alternatives=tuple(capped),
+        units=capped[0],
+        total_units=sum(capped[0].values()),
+        steps=(*result.steps, step),
+        uncapped=result.alternatives,
+    )
+
+
 def _units(
     coded: tuple[CodedService, ...], profile: PayerProfile, catalog: Catalog
 ) -> tuple[dict[str, int], UnitResult]:
@@ -239,11 +293,16 @@ def _modifier_choices(
             fixed.add(e.modifier)
             reasons.append(modifier_reason(code, frozenset({e.modifier}), e.rule_id, e.why))
     distinct = _unique_distinct([e for e in line_effects if e.kind == "distinct"])
+    accepted = {
+        "59-or-x": lambda e: frozenset({"59", e.modifier}),
+        "x-only": lambda e: frozenset({e.modifier}),
+        "59-only": lambda e: frozenset({"59"}),
+    }[profile.distinct_modifiers]
     reasons.extend(
-        modifier_reason(code, frozenset({"59", e.modifier}), e.rule_id, e.why, column1=e.column1)
-        for e in distinct
+        modifier_reason(code, accepted(e), e.rule_id, e.why, column1=e.column1) for e in distinct
     )
-    return [frozenset(fixed) | choice for choice in modifier_choices(distinct)]
+    choices = modifier_choices(distinct, profile.distinct_modifiers)
+    return [frozenset(fixed) | choice for choice in choices]
 
 
 def _claim(
@@ -431,8 +490,8 @@ def _code_for(
             if count <= 4
             else SPINAL_CMT_CODES[2]
         )
-    if service.technique == "unattended_estim" and profile.medicare:
-        return "G0283"
+    if service.technique == "unattended_estim":
+        return profile.unattended_estim_code
     if technique.code is None:
         return catalog.get(service.code).code
     return technique.code
@@ -457,10 +516,10 @@ def _coding_step(
             severity="info",
             line_code=info.code,
         )
-    if service.service.technique == "unattended_estim" and profile.medicare:
+    if service.service.technique == "unattended_estim" and info.code == "G0283":
         return finding(
-            "medicare-g0283",
-            f"{lead} Unattended e-stim to Medicare is G0283; Medicare does not accept 97014.",
+            g0283_rule(profile),
+            f"{lead} {g0283_why(profile)}",
             severity="info",
             line_code=info.code,
         )

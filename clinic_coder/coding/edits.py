@@ -31,7 +31,14 @@ from typing import Literal
 from .catalog import CMT_CODES, EXTRASPINAL_CMT_CODE, SPINAL_CMT_CODES, CodeInfo
 from .rules import RULES
 from .techniques import TECHNIQUES
-from .types import REGIONS, CodedService, ModifierReason, PayerProfile, VisitFacts
+from .types import (
+    REGIONS,
+    CodedService,
+    DistinctModifiers,
+    ModifierReason,
+    PayerProfile,
+    VisitFacts,
+)
 
 
 @dataclass(frozen=True)
@@ -422,34 +429,46 @@ def apply_edits(
     return tuple(current), tuple(effects)
 
 
-def modifier_choices(distinct: Sequence[Effect]) -> list[frozenset[str]]:
+def modifier_choices(
+    distinct: Sequence[Effect], policy: DistinctModifiers = "59-or-x"
+) -> list[frozenset[str]]:
     """The acceptable 59/X choices for one line, given the edits that call for a modifier.
 
-    59 alone always works. Otherwise the X modifier that names the reason; when two edits give
-    two different reasons (say XS for a region apart from the CMT and XU for a time apart from
-    traction), the X modifiers that name each reason, together. Never 59 with an X.
+    59 alone works unless the payer takes only X modifiers. Otherwise the X modifier that names
+    the reason; when two edits give two different reasons (say XS for a region apart from the
+    CMT and XU for a time apart from traction), the X modifiers that name each reason, together
+    (not for a payer that takes only 59). Never 59 with an X.
     """
     if not distinct:
         return [frozenset()]
-    return [frozenset({"59"}), frozenset(e.modifier for e in distinct)]
+    fifty_nine = frozenset({"59"})
+    x = frozenset(e.modifier for e in distinct)
+    return {"59-or-x": [fifty_nine, x], "x-only": [x], "59-only": [fifty_nine]}[policy]
 
 
 def payer_modifiers(
     info: CodeInfo, facts: VisitFacts, profile: PayerProfile
 ) -> list[tuple[str, str, str]]:
     """(modifier, rule id, why) for the modifiers this payer wants on a line of this code."""
-    if not profile.medicare:
-        return []
     wanted: list[tuple[str, str, str]] = []
-    chiropractor = facts.provider == "chiropractor"
-    if info.is_therapy:
+    if info.is_therapy and profile.gp_required:
         wanted.append(
             (
                 "GP",
                 "medicare-therapy-gp",
                 f"{info.code} is a therapy code billed to Medicare: it carries GP.",
             )
+            if profile.medicare
+            else (
+                "GP",
+                "payer-gp-required",
+                f"{info.code} is a therapy code and this payer ({profile.name}) requires GP on "
+                "therapy codes.",
+            )
         )
+    if not profile.medicare:
+        return wanted
+    chiropractor = facts.provider == "chiropractor"
     if chiropractor and info.code in SPINAL_CMT_CODES:
         if facts.care == "active":
             wanted.append(
@@ -486,6 +505,20 @@ def payer_modifiers(
             )
         )
     return wanted
+
+
+def g0283_rule(profile: PayerProfile) -> str:
+    return "medicare-g0283" if profile.medicare else "payer-g0283"
+
+
+def g0283_why(profile: PayerProfile) -> str:
+    """Why unattended e-stim is G0283 for this payer."""
+    if profile.medicare:
+        return "Unattended e-stim to Medicare is G0283; Medicare does not accept 97014."
+    return (
+        f"This payer ({profile.name}) wants G0283 for unattended e-stim, as Medicare does, "
+        "not 97014."
+    )
 
 
 def payer_modifier_skill(rule_id: str, facts: VisitFacts) -> str:

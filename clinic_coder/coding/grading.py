@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .catalog import CMT_CODES, SPINAL_CMT_CODES, Catalog, CodeInfo, default_catalog, normalize_code
-from .edits import describe_all, payer_modifier_skill, region_names
+from .edits import describe_all, g0283_rule, g0283_why, payer_modifier_skill, region_names
 from .rules import RULES, finding
 from .skills import skill_for_family
 from .techniques import NEVER_97112, TECHNIQUES, Technique
@@ -507,6 +507,26 @@ def _units_findings(line: ClaimLine, answer: _Line, ctx: _Context) -> list[Findi
         ]
     key_units = " or ".join(map(str, sorted({k.units for k in _key_lines(line.code, ctx)})))
     said = f"{line.code}: you billed {plural(answer.units, 'unit')}; the key has {key_units}. "
+    uncapped = ctx.expected.unit_result.uncapped
+    if uncapped and answer.units > max(k.units for k in _key_lines(line.code, ctx)):
+        earned = " or ".join(map(str, sorted({a.get(line.code, 0) for a in uncapped})))
+        text = said + (
+            f"By its minutes {line.code} earns {earned}, but this payer ({ctx.profile.name}) "
+            + " and ".join(
+                cap
+                for cap in (
+                    f"pays at most {ctx.profile.unit_cap_per_code} units of one timed code"
+                    if ctx.profile.unit_cap_per_code
+                    else "",
+                    f"pays at most {ctx.profile.unit_cap_per_visit} timed units in a visit"
+                    if ctx.profile.unit_cap_per_visit
+                    else "",
+                )
+                if cap
+            )
+            + "."
+        )
+        return [finding("payer-unit-cap", text, skill=ctx.units_skill, line_code=line.code)]
     if ctx.cms:
         return [
             finding(
@@ -559,9 +579,27 @@ def _modifier_findings(line: ClaimLine, answer: _Line, ctx: _Context) -> list[Fi
         reasons = _reasons(ctx, code, lambda r: bool(r.options & DISTINCT_MODIFIERS))
         why = " ".join(r.why for r in reasons)
         rule = reasons[0].rule_id if reasons else "distinct-service-modifier"
+        policy = ctx.profile.distinct_modifiers
         if distinct_needed and not distinct_given:
-            text = f"{code} needs 59 or {_x_choice(ctx, code)}: {why}"
+            needs = {
+                "59-or-x": f"59 or {_x_choice(ctx, code)}",
+                "x-only": _x_choice(ctx, code),
+                "59-only": "59",
+            }[policy]
+            text = f"{code} needs {needs}: {why}"
             findings.append(_cite("distinct-service-modifier", text, code, also=rule))
+        elif distinct_needed and policy != "59-or-x" and _other_policy(distinct_given, policy):
+            text = (
+                f"{code}: this payer ({ctx.profile.name}) takes "
+                + (
+                    f"only the X modifiers for a distinct service, not 59: {_x_choice(ctx, code)} "
+                    "here."
+                    if policy == "x-only"
+                    else "only 59 for a distinct service, not the X modifiers."
+                )
+                + f" {why}"
+            )
+            findings.append(_cite("payer-distinct-modifiers", text, code, also=rule))
         elif distinct_needed:
             text = f"{code}: {_wrong_x(ctx, code, distinct_given)} {why}"
             findings.append(_cite("distinct-service-modifier", text, code, also=rule))
@@ -582,6 +620,14 @@ def _modifier_findings(line: ClaimLine, answer: _Line, ctx: _Context) -> list[Fi
     for modifier in sorted(given - required - optional - DISTINCT_MODIFIERS - {"52"}):
         findings.append(_unneeded(modifier, code, ctx))
     return findings
+
+
+def _other_policy(given: frozenset[str], policy: str) -> bool:
+    """The modifier written is one a payer of the other kind would take (59 where only X modifiers
+    are taken, an X modifier where only 59 is)."""
+    if policy == "x-only":
+        return given == {"59"}
+    return bool(given & X_MODIFIERS) and "59" not in given
 
 
 # What each X modifier says about the service (coding-rules.md section 4; CMS asks for XU only
@@ -763,11 +809,9 @@ def _code_choice(
         f"{what}; the right code is {line.code} ({expected_info.descriptor})."
     )
     skill = skill_for_family(expected_info.family)
-    if ctx.profile.medicare and answer.code == "97014" and line.code == "G0283":
+    if answer.code == "97014" and line.code == "G0283":
         return finding(
-            "medicare-g0283",
-            f"{said} Medicare does not accept 97014: unattended e-stim is G0283.",
-            line_code=answer.code,
+            g0283_rule(ctx.profile), f"{said} {g0283_why(ctx.profile)}", line_code=answer.code
         )
     if line.code in SPINAL_CMT_CODES and answer.code in CMT_CODES:
         regions = sorted({r for s in sources for r in s.service.regions})
@@ -870,7 +914,7 @@ def _extra_line(answer: _Line, ctx: _Context) -> list[Finding]:
         return [finding(s.excluded_by, text, skill=skill, line_code=code)]
     if services and info.timed and not ctx.expected.instructor_key:
         return [_no_unit(code, ctx)]
-    if ctx.profile.medicare and code == "97014":
+    if ctx.profile.unattended_estim_code == "G0283" and code == "97014":
         return []  # the claim-wide 97014 check explains it
     text = f"Nothing in the note is billed as {info.label}: the line is over-coding."
     return [finding("extra-line", text, skill=skill_for_family(info.family), line_code=code)]
@@ -940,7 +984,8 @@ def check_at_with_ga(ctx: _Context) -> list[Finding]:
 
 
 def check_97014_to_medicare(ctx: _Context) -> list[Finding]:
-    if not ctx.profile.medicare:
+    """97014 to a payer that wants G0283 (Medicare, or a commercial payer set that way)."""
+    if ctx.profile.unattended_estim_code != "G0283":
         return []
     # A 97014 written where the key has G0283 is already explained by its code-choice finding.
     explained = {
@@ -948,8 +993,10 @@ def check_97014_to_medicare(ctx: _Context) -> list[Finding]:
     }
     return [
         finding(
-            "medicare-g0283",
-            "97014 billed to Medicare: Medicare does not accept 97014; unattended e-stim is G0283.",
+            g0283_rule(ctx.profile),
+            "97014 billed to Medicare: Medicare does not accept 97014; unattended e-stim is G0283."
+            if ctx.profile.medicare
+            else f"97014 billed to {ctx.profile.name}: {g0283_why(ctx.profile)}",
             line_code="97014",
         )
         for a in ctx.answer

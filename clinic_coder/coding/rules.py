@@ -50,6 +50,10 @@ SRC_MEDICARE_CHIRO = (
 )
 SRC_MPFS = "Medicare Physician Fee Schedule: status indicator B (bundled, never paid separately)"
 SRC_CPT_CMT = "CPT guidelines for chiropractic manipulative treatment and modifier 25"
+SRC_PAYER = (
+    "The payer's own billing policy (commercial payer medical and reimbursement policies), set "
+    "in the case's payer profile"
+)
 SRC_APP = "Clinic Coder grading (docs/scoring.md)"
 
 _ALL: tuple[Rule, ...] = (
@@ -380,6 +384,42 @@ _ALL: tuple[Rule, ...] = (
         "plan of care, also when a chiropractor bills them with GY.",
         SRC_MEDICARE_CHIRO,
         "medicare-chiro",
+    ),
+    # Payer settings (the case's payer profile)
+    Rule(
+        "payer-gp-required",
+        "This payer requires GP on therapy codes",
+        "Some commercial payers, like Medicare, want GP (services under a physical therapy plan "
+        "of care) on every therapy code; the case's payer profile says so. Where it is not "
+        "required, GP is accepted but not needed.",
+        SRC_PAYER,
+        "modifiers",
+    ),
+    Rule(
+        "payer-g0283",
+        "This payer wants G0283 for unattended e-stim",
+        "Some commercial payers follow Medicare and want G0283, not 97014, for unattended "
+        "electrical stimulation; the case's payer profile says so.",
+        SRC_PAYER,
+        "code-choice-modalities",
+    ),
+    Rule(
+        "payer-distinct-modifiers",
+        "Which distinct-service modifiers this payer takes",
+        "Payers differ: many take 59 or the X modifier that says why the service is distinct; "
+        "some take only the X modifiers (XE, XS, XP, XU); a few still take only 59. The "
+        "case's payer profile says which.",
+        f"{SRC_MODIFIERS}; {SRC_PAYER}",
+        "modifiers",
+    ),
+    Rule(
+        "payer-unit-cap",
+        "This payer caps timed units",
+        "Some payers pay at most a set number of timed units in one visit, or of one code. "
+        "Count the units by the payer's method first, then bill no more than the cap; which "
+        "line gives up units is the provider's choice, so any split within the cap is right.",
+        SRC_PAYER,
+        "units-cms",
     ),
     # Writing claim lines
     Rule(

@@ -15,6 +15,9 @@ DISTINCT_MODIFIERS = X_MODIFIERS | {"59"}
 Provider = Literal["chiropractor", "physical_therapist"]
 Care = Literal["active", "maintenance"]
 UnitMethod = Literal["cms", "per-code"]
+# Which distinct-service modifiers a payer takes: 59 or the fitting X modifier (CMS), only the
+# X modifiers, or only 59 (a payer that does not recognise the X modifiers).
+DistinctModifiers = Literal["59-or-x", "x-only", "59-only"]
 Severity = Literal["error", "warning", "info"]
 MarkStatus = Literal["right", "partly_right", "wrong", "missing", "extra"]
 
@@ -61,6 +64,16 @@ class PayerProfile:
     # through there with 59/XU. True is the NCCI reading, for 97124 and 97112 alike.
     same_region_97124_97112_bundled_with_cmt: bool
     description: str = ""
+    # Settings where real payers differ (issue 13). Defaults are the common commercial ones.
+    distinct_modifiers: DistinctModifiers = "59-or-x"
+    # At most this many timed units in a visit, or on one timed code (None: no cap).
+    unit_cap_per_visit: int | None = None
+    unit_cap_per_code: int | None = None
+    # The code this payer wants for unattended electrical stimulation.
+    unattended_estim_code: Literal["97014", "G0283"] = "97014"
+    # GP (services under a physical therapy plan of care) required on therapy codes; when not
+    # required it is still accepted.
+    gp_required: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,6 +129,8 @@ class UnitResult:
     # Every correct allocation (more than one only when CMS leftover minutes tie).
     alternatives: tuple[Mapping[str, int], ...]
     steps: tuple[Finding, ...]
+    # Set when the payer caps units: the allocations before the cap.
+    uncapped: tuple[Mapping[str, int], ...] = ()
 
 
 @dataclass(frozen=True)

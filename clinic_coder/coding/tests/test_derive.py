@@ -3,7 +3,7 @@ import pytest
 from clinic_coder.coding.catalog import CodeInfo, default_catalog
 from clinic_coder.coding.derive import derive_expected
 from clinic_coder.coding.errors import BadCase, UnknownProfile
-from clinic_coder.coding.profiles import get_profile
+from clinic_coder.coding.profiles import duplicate_profile, get_profile
 from clinic_coder.coding.rules import RULES
 from clinic_coder.coding.types import DocumentedService, PayerProfile, VisitFacts
 
@@ -695,3 +695,37 @@ def test_it_still_drops_97530_when_the_97140_of_its_block_bills() -> None:
     )
     assert [(line.code, line.units) for line in expected.claim] == [("97140", 1)]
     assert expected.services[1].excluded_by == "ncci-97140-97530"
+
+
+# Payer unit caps (issue 13, item 5)
+
+
+def test_it_caps_the_units_of_one_code_when_the_payer_does() -> None:
+    capped = duplicate_profile(COMMERCIAL_PER_CODE, "cap", "Capped payer", unit_cap_per_code=2)
+    expected = derive(
+        make_service("therapeutic_exercise", minutes=53),
+        make_service("myofascial_release", "lumbar", minutes=10),
+        profile=capped,
+    )
+    assert [(line.code, line.units) for line in expected.claim] == [("97110", 2), ("97140", 1)]
+    assert any(f.rule_id == "payer-unit-cap" for f in expected.steps)
+
+
+def test_it_accepts_every_split_under_a_visit_cap() -> None:
+    capped = duplicate_profile(COMMERCIAL_CMS, "cap", "Capped payer", unit_cap_per_visit=3)
+    expected = derive(
+        make_service("therapeutic_exercise", minutes=30),
+        make_service("myofascial_release", "lumbar", minutes=30),
+        profile=capped,
+    )
+    splits = {tuple((line.code, line.units) for line in claim) for claim in expected.alternatives}
+    assert splits == {(("97110", 2), ("97140", 1)), (("97110", 1), ("97140", 2))}
+
+
+def test_it_refuses_a_bad_profile_setting() -> None:
+    with pytest.raises(ValueError, match="unit_cap_per_visit"):
+        duplicate_profile(COMMERCIAL_CMS, "x", "X", unit_cap_per_visit=0)
+    with pytest.raises(ValueError, match="Medicare profile"):
+        duplicate_profile(MEDICARE, "x", "X", unattended_estim_code="97014")
+    with pytest.raises(ValueError, match="Unknown payer profile setting"):
+        duplicate_profile(COMMERCIAL_CMS, "x", "X", colour="red")

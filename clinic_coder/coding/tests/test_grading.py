@@ -3,6 +3,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clinic_coder.coding.grading import grade, score_of
+from clinic_coder.coding.profiles import duplicate_profile
 from clinic_coder.coding.rules import RULES
 from clinic_coder.coding.skills import SKILLS
 from clinic_coder.coding.types import (
@@ -905,3 +906,60 @@ def test_it_cites_the_ncci_sentence_for_massage_on_the_manipulated_region_under_
     assert "not separately reportable in a spinal region undergoing CMT" in found.message
     assert "only on a different region" not in found.message.split("NCCI")[0]
     assert "Medicare never pays a chiropractor's massage" in found.message
+
+
+# Payer settings (issue 13, item 5)
+
+X_ONLY = duplicate_profile(COMMERCIAL_CMS, "x-only", "X-only payer", distinct_modifiers="x-only")
+ONLY_59 = duplicate_profile(COMMERCIAL_CMS, "59", "59-only payer", distinct_modifiers="59-only")
+
+
+def test_it_takes_only_x_modifiers_when_the_payer_says_so() -> None:
+    expected = derive(
+        make_service("spinal_cmt", "cervical"),
+        make_service("myofascial_release", "lumbar", minutes=20),
+        profile=X_ONLY,
+    )
+    assert graded(expected, answer("98940"), answer("97140", 1, "XS"), profile=X_ONLY).score == 100
+    result = graded(expected, answer("98940"), answer("97140", 1, "59"), profile=X_ONLY)
+    assert result.score == 90
+    found = the_finding(result, "payer-distinct-modifiers")
+    assert "not 59: XS here" in found.message
+
+
+def test_it_takes_only_59_when_the_payer_says_so() -> None:
+    expected = derive(
+        make_service("spinal_cmt", "cervical"),
+        make_service("myofascial_release", "lumbar", minutes=20),
+        profile=ONLY_59,
+    )
+    assert graded(expected, answer("98940"), answer("97140", 1, "59"), profile=ONLY_59).score == 100
+    result = graded(expected, answer("98940"), answer("97140", 1, "XS"), profile=ONLY_59)
+    assert "only 59" in the_finding(result, "payer-distinct-modifiers").message
+
+
+def test_it_requires_gp_when_a_commercial_payer_does() -> None:
+    gp = duplicate_profile(COMMERCIAL_PER_CODE, "gp", "GP payer", gp_required=True)
+    expected = derive(make_service("therapeutic_exercise", minutes=20), profile=gp)
+    assert graded(expected, answer("97110", 1, "GP"), profile=gp).score == 100
+    result = graded(expected, answer("97110", 1), profile=gp)
+    assert result.score == 80
+    assert "requires GP" in the_finding(result, "payer-gp-required").message
+
+
+def test_it_wants_g0283_when_a_commercial_payer_does() -> None:
+    g0283 = duplicate_profile(COMMERCIAL_CMS, "g", "G0283 payer", unattended_estim_code="G0283")
+    expected = derive(
+        make_service("unattended_estim", "lumbar", minutes=15, attended=False), profile=g0283
+    )
+    assert graded(expected, answer("G0283"), profile=g0283).score == 100
+    result = graded(expected, answer("97014"), profile=g0283)
+    found = the_finding(result, "payer-g0283")
+    assert "G0283 payer" in found.message and "Medicare" in found.message
+
+
+def test_it_explains_a_payer_unit_cap() -> None:
+    capped = duplicate_profile(COMMERCIAL_PER_CODE, "cap", "Capped payer", unit_cap_per_code=2)
+    expected = derive(make_service("therapeutic_exercise", minutes=53), profile=capped)
+    result = graded(expected, answer("97110", 4), profile=capped)
+    assert "earns 4, but this payer" in the_finding(result, "payer-unit-cap").message
