@@ -46,6 +46,16 @@ from .types import (
 )
 from .units import units_by_method
 
+# Evaluations: the code the note documents (by complexity), and who bills them.
+EVALUATION_CODES = {
+    "pt_evaluation": ("97161", "97162", "97163", "97164"),
+    "ot_evaluation": ("97165", "97166", "97167", "97168"),
+}
+EVALUATION_PROVIDERS = {
+    "pt_evaluation": "physical_therapist",
+    "ot_evaluation": "occupational_therapist",
+}
+
 # Codes whose NCCI edit with spinal CMT depends on the region: their services must name one.
 _REGION_EDITED = ("97140", "97124", "97112")
 
@@ -117,7 +127,7 @@ def derive_expected(
 
     # GP is not a rule outside Medicare, but many commercial payers ask for it: not wrong there.
     optional = {
-        code: frozenset({"GP"})
+        code: frozenset({facts.discipline_modifier})
         for code in minutes_by_code
         if not profile.gp_required and catalog.get(code).is_therapy
     }
@@ -351,6 +361,12 @@ def _code_services(
 
     spinal = [s for s in services if s.technique == "spinal_cmt"]
     spinal_regions = sorted({r for s in spinal for r in s.regions}, key=SPINAL_REGIONS.index)
+    if (facts.over_therapy_threshold or facts.assistant_performed) and not facts.therapist:
+        problems.append(
+            "The therapy threshold (KX) and assistant (CQ/CO) facts are about a physical or "
+            "occupational therapist's Medicare claim; this visit's provider is a "
+            f"{facts.provider.replace('_', ' ')}."
+        )
     if sum(s.technique == "office_visit" for s in services) > 1:
         problems.append("A visit has one office visit (E/M) code; this case has several.")
     manipulated = any(s.technique in ("spinal_cmt", "extraspinal_cmt") for s in services)
@@ -440,7 +456,16 @@ def _service_problems(service: DocumentedService, facts: VisitFacts, catalog: Ca
             "CMT codes are chiropractic manipulation; a physical therapist's mobilization or "
             "manipulation is manual therapy (joint_mobilization, 97140)."
         )
-    if service.technique in ("office_visit", "clinic_code"):
+    if (
+        service.technique in EVALUATION_PROVIDERS
+        and facts.provider != (EVALUATION_PROVIDERS[service.technique])
+    ):
+        problems.append(
+            f"a {technique.name} is billed by a "
+            f"{EVALUATION_PROVIDERS[service.technique].replace('_', ' ')}, not a "
+            f"{facts.provider.replace('_', ' ')}."
+        )
+    if technique.code is None and service.technique != "spinal_cmt":
         if not service.code:
             problems.append(f"a {technique.name} needs its code written on the service.")
         else:
@@ -449,6 +474,14 @@ def _service_problems(service: DocumentedService, facts: VisitFacts, catalog: Ca
                 problems.append(str(UnknownCode(service.code)))
             elif service.technique == "office_visit" and info.family != "em":
                 problems.append(f"{info.code} is not an office visit (E/M) code.")
+            elif (
+                service.technique in EVALUATION_CODES
+                and info.code not in EVALUATION_CODES[service.technique]
+            ):
+                problems.append(
+                    f"{info.code} is not a {technique.name} code: use "
+                    f"{', '.join(EVALUATION_CODES[service.technique])}."
+                )
     elif (
         service.code
         and technique.code
@@ -526,6 +559,8 @@ def _coding_step(
     rule = {
         "extraspinal_cmt": "cmt-extraspinal",
         "office_visit": "em-level",
+        "pt_evaluation": "evaluation-level",
+        "ot_evaluation": "evaluation-level",
         "clinic_code": "clinic-code",
     }.get(service.service.technique, "code-follows-technique")
     said = technique.reason_for(profile.medicare)

@@ -28,7 +28,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from .catalog import CMT_CODES, EXTRASPINAL_CMT_CODE, SPINAL_CMT_CODES, CodeInfo
+from .catalog import (
+    CMT_CODES,
+    EXTRASPINAL_CMT_CODE,
+    SOMETIMES_THERAPY_FAMILIES,
+    SPINAL_CMT_CODES,
+    CodeInfo,
+)
 from .rules import RULES
 from .techniques import TECHNIQUES
 from .types import (
@@ -369,6 +375,34 @@ def manual_therapy_with_activities(
     return effects
 
 
+def group_with_exercise(
+    services: Sequence[CodedService], facts: VisitFacts, profile: PayerProfile
+) -> list[Effect]:
+    """97150 and 97110 for the same time: the time was group time, billed once, as 97150.
+
+    A patient is either in the group or one-on-one with the provider; minutes the note puts in
+    the group's time block are group minutes whatever else it calls them (CPT: 97150 is for
+    two or more patients; 97110 is one-on-one). In another time block 97110 is billed as usual.
+    """
+    group = _billable(services, "97150")
+    if not group:
+        return []
+    blocks = {s.service.time_block for s in group}
+    return [
+        Effect(
+            s.index,
+            "exclude",
+            "group-therapy-not-one-on-one",
+            f"97110 for {describe(s)} is in time block {s.service.time_block}, the time of the "
+            "group therapy (97150): the same time is never billed both as group and as "
+            "one-on-one exercise, so it is the group's, and 97110 is not billed." + _left_out(s),
+            by="97150",
+        )
+        for s in _billable(services, "97110")
+        if s.service.time_block in blocks
+    ]
+
+
 def _distinct(
     services: list[CodedService], rule_id: str, modifier: str, column1: str, why: str
 ) -> list[Effect]:
@@ -397,6 +431,7 @@ EDITS: tuple[Edit, ...] = (
     cmt_with_massage_or_reeducation,
     traction_with_manual_therapy,
     manual_therapy_with_activities,
+    group_with_exercise,
 )
 
 
@@ -451,23 +486,52 @@ def payer_modifiers(
 ) -> list[tuple[str, str, str]]:
     """(modifier, rule id, why) for the modifiers this payer wants on a line of this code."""
     wanted: list[tuple[str, str, str]] = []
-    if info.is_therapy and profile.gp_required:
+    # Dry needling is a "sometimes therapy" code: therapy when a therapist furnishes it.
+    therapy = info.is_therapy or (info.family in SOMETIMES_THERAPY_FAMILIES and facts.therapist)
+    discipline = facts.discipline_modifier
+    plan = "an occupational therapy" if discipline == "GO" else "a physical therapy"
+    if therapy and profile.gp_required:
         wanted.append(
             (
-                "GP",
+                discipline,
                 "medicare-therapy-gp",
-                f"{info.code} is a therapy code billed to Medicare: it carries GP.",
+                f"{info.code} is a therapy code billed to Medicare under {plan} plan of care: "
+                f"it carries {discipline}.",
             )
             if profile.medicare
             else (
-                "GP",
+                discipline,
                 "payer-gp-required",
-                f"{info.code} is a therapy code and this payer ({profile.name}) requires GP on "
-                "therapy codes.",
+                f"{info.code} is a therapy code and this payer ({profile.name}) requires "
+                f"{discipline} on therapy codes.",
             )
         )
     if not profile.medicare:
         return wanted
+    if therapy and facts.therapist and facts.over_therapy_threshold:
+        wanted.append(
+            (
+                "KX",
+                "medicare-therapy-kx",
+                f"{info.code}: the patient is over Medicare's annual therapy threshold and the "
+                "note documents medical necessity, so every therapy line carries KX.",
+            )
+        )
+    if therapy and facts.assistant_performed and info.family != "evaluation":
+        assistant = "CO" if discipline == "GO" else "CQ"
+        who = (
+            "an occupational therapy assistant (OTA)"
+            if assistant == "CO"
+            else ("a physical therapist assistant (PTA)")
+        )
+        wanted.append(
+            (
+                assistant,
+                "medicare-therapy-assistant",
+                f"{info.code} was furnished in whole or in part by {who}: {assistant}, "
+                f"beside {discipline}.",
+            )
+        )
     chiropractor = facts.provider == "chiropractor"
     if chiropractor and info.code in SPINAL_CMT_CODES:
         if facts.care == "active":
@@ -495,7 +559,11 @@ def payer_modifiers(
                     "GZ, not AT.",
                 )
             )
-    if chiropractor and (info.is_therapy or info.family == "em" or info.code == "98943"):
+    if chiropractor and (
+        info.is_therapy
+        or info.family in ("em", *SOMETIMES_THERAPY_FAMILIES)
+        or info.code == "98943"
+    ):
         wanted.append(
             (
                 "GY",

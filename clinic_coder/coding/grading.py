@@ -760,10 +760,40 @@ def _unneeded(modifier: str, code: str, ctx: _Context) -> Finding:
             else "it does not apply to this line."
         )
         return finding("medicare-chiro-gy", text, line_code=code)
-    if modifier == "GP":
-        text = f"{code}: GP goes on therapy codes only; {code} is not one."
+    if modifier in ("GP", "GO"):
+        info = ctx.catalog.find(code)
+        therapy = bool(info and info.is_therapy)
+        if therapy and modifier != facts.discipline_modifier:
+            text = (
+                f"{code}: {modifier} is the wrong discipline: this provider's therapy carries "
+                f"{facts.discipline_modifier} (GP physical therapy, GO occupational therapy)."
+            )
+        else:
+            text = f"{code}: {modifier} goes on therapy codes only; {code} is not one."
         skill = payer_modifier_skill("medicare-therapy-gp", facts)
         return finding("medicare-therapy-gp", text, skill=skill, line_code=code)
+    if modifier == "KX":
+        text = f"{code}: KX attests that therapy over Medicare's annual threshold is medically " + (
+            "necessary; this claim is not for Medicare."
+            if not medicare
+            else "necessary and documented; this patient is not over the threshold."
+            if not facts.over_therapy_threshold
+            else "necessary; it goes on therapy lines only."
+        )
+        return finding("medicare-therapy-kx", text, line_code=code)
+    if modifier in ("CQ", "CO"):
+        info = ctx.catalog.find(code)
+        text = f"{code}: {modifier} marks a service furnished by a therapy assistant; " + (
+            "this claim is not for Medicare."
+            if not medicare
+            else "an evaluation is the therapist's own work, never an assistant's."
+            if info and info.family == "evaluation"
+            else "the note says no assistant took part."
+            if not facts.assistant_performed
+            else f"this provider's assistant modifier is "
+            f"{'CO' if facts.discipline_modifier == 'GO' else 'CQ'}."
+        )
+        return finding("medicare-therapy-assistant", text, line_code=code)
     if modifier == "25":
         text = (
             f"{code}: 25 goes only on an office visit (E/M) billed with CMT that is significant "

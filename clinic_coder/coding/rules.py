@@ -54,6 +54,14 @@ SRC_PAYER = (
     "The payer's own billing policy (commercial payer medical and reimbursement policies), set "
     "in the case's payer profile"
 )
+SRC_KX = (
+    "Medicare Claims Processing Manual, ch. 5, section 10.3 (the annual therapy threshold and "
+    "the KX modifier)"
+)
+SRC_ASSISTANT = (
+    "Medicare Claims Processing Manual, ch. 5, section 20.1 (discipline modifiers GP/GO and the "
+    "CQ/CO modifiers for services furnished in whole or in part by a PTA or OTA)"
+)
 SRC_APP = "Clinic Coder grading (docs/scoring.md)"
 
 _ALL: tuple[Rule, ...] = (
@@ -121,6 +129,24 @@ _ALL: tuple[Rule, ...] = (
         "patient, 99211-99215 for an established one.",
         SRC_CATALOG,
         "code-choice-em",
+    ),
+    Rule(
+        "evaluation-level",
+        "Therapy evaluations are coded by complexity",
+        "A physical therapist's evaluation is 97161 (low), 97162 (moderate) or 97163 (high "
+        "complexity), a re-evaluation 97164; an occupational therapist's 97165, 97166, 97167, "
+        "re-evaluation 97168. Bill the complexity the note documents; untimed, one unit.",
+        SRC_CATALOG,
+        "code-choice-evaluation",
+    ),
+    Rule(
+        "group-therapy-not-one-on-one",
+        "Group therapy (97150) is not one-on-one time",
+        "97150 is for a provider treating two or more patients at once: untimed, one unit, and "
+        "its minutes never join the timed minutes. The same time is never billed also as "
+        "one-on-one exercise (97110).",
+        f"CPT descriptor of 97150, paraphrased; {SRC_CMS_UNITS} (group therapy is untimed)",
+        "code-choice-therapy-other",
     ),
     Rule(
         "medicare-g0283",
@@ -378,12 +404,33 @@ _ALL: tuple[Rule, ...] = (
     ),
     Rule(
         "medicare-therapy-gp",
-        "Medicare: GP on therapy codes",
-        "Therapy codes (the physical medicine procedures and modalities, G0283 included) "
-        "billed to Medicare carry GP, the modifier for services under a physical therapy "
-        "plan of care, also when a chiropractor bills them with GY.",
-        SRC_MEDICARE_CHIRO,
+        "Medicare: GP (or GO) on therapy codes",
+        "Therapy codes (the physical medicine procedures and modalities, G0283 included, and "
+        "the evaluations) billed to Medicare carry the discipline's modifier: GP for services "
+        "under a physical therapy plan of care, also when a chiropractor bills them with GY; "
+        "GO for an occupational therapist's. Dry needling (20560, 20561) is a 'sometimes "
+        "therapy' code: GP when a therapist furnishes it.",
+        f"{SRC_MEDICARE_CHIRO}; {SRC_ASSISTANT}",
         "medicare-chiro",
+    ),
+    Rule(
+        "medicare-therapy-kx",
+        "Medicare: KX over the annual therapy threshold",
+        "Once a patient's therapy for the year passes Medicare's threshold amount, each "
+        "therapy line carries KX, which attests that the services are medically necessary "
+        "and the record shows it. Under the threshold, or without that documentation, no KX.",
+        SRC_KX,
+        "medicare-therapy",
+    ),
+    Rule(
+        "medicare-therapy-assistant",
+        "Medicare: CQ or CO for an assistant's services",
+        "A therapy service furnished in whole or in part by a physical therapist assistant "
+        "carries CQ, by an occupational therapy assistant CO, beside GP or GO (Medicare pays "
+        "it at a reduced rate). Evaluations are the therapist's own work, never an "
+        "assistant's, so they never carry CQ or CO.",
+        SRC_ASSISTANT,
+        "medicare-therapy",
     ),
     # Payer settings (the case's payer profile)
     Rule(

@@ -353,6 +353,83 @@ _TECHNIQUES: tuple[Technique, ...] = (
         "Infrared is 97026, untimed.",
         ("untimed", "supervised"),
     ),
+    # Group therapy, evaluations, tests and training, dry needling (issue 13)
+    Technique(
+        "group_therapy",
+        "group therapy",
+        "97150",
+        "group",
+        "Exercise or activities given to two or more patients at once, the provider not "
+        "one-on-one with any of them, is group therapy, 97150: untimed, one unit per session, "
+        "and its minutes never join the timed minutes. The same time is never also 97110.",
+        ("group", "untimed", "patient_active"),
+    ),
+    Technique(
+        "pt_evaluation",
+        "physical therapy evaluation",
+        None,
+        "evaluation",
+        "A physical therapist's evaluation is coded by the complexity the note documents: "
+        "97161 low, 97162 moderate, 97163 high; 97164 re-evaluates an established plan of care. "
+        "Untimed, one unit.",
+        ("level_documented", "untimed"),
+    ),
+    Technique(
+        "ot_evaluation",
+        "occupational therapy evaluation",
+        None,
+        "evaluation",
+        "An occupational therapist's evaluation is coded by the complexity the note documents: "
+        "97165 low, 97166 moderate, 97167 high; 97168 re-evaluates an established plan of care. "
+        "Untimed, one unit.",
+        ("level_documented", "untimed"),
+    ),
+    Technique(
+        "physical_performance_test",
+        "physical performance test",
+        "97750",
+        "therapy-other",
+        "Measuring physical performance (a functional capacity test, for example) with a "
+        "written report is 97750, a timed code. Measurements taken as part of an evaluation "
+        "are part of the evaluation.",
+        ("measurement", "written_report"),
+    ),
+    Technique(
+        "orthotic_training",
+        "orthotic management and training",
+        "97760",
+        "therapy-other",
+        "Fitting a brace or splint and teaching the patient to use it is orthotic management "
+        "and training, 97760, a timed code.",
+        ("orthotic", "patient_active"),
+    ),
+    Technique(
+        "wheelchair_training",
+        "wheelchair management training",
+        "97542",
+        "therapy-other",
+        "Assessing, fitting and training the patient in a wheelchair is wheelchair management, "
+        "97542, a timed code.",
+        ("wheelchair", "patient_active"),
+    ),
+    Technique(
+        "dry_needling_1_2_muscles",
+        "dry needling of 1 or 2 muscles",
+        "20560",
+        "needling",
+        "Needles inserted without injecting anything (dry needling) are coded by the number of "
+        "muscles needled: 1 or 2 muscles 20560, 3 or more 20561. Untimed, one unit.",
+        ("needle", "counts_muscles"),
+    ),
+    Technique(
+        "dry_needling_3_plus_muscles",
+        "dry needling of 3 or more muscles",
+        "20561",
+        "needling",
+        "Needles inserted without injecting anything (dry needling) are coded by the number of "
+        "muscles needled: 1 or 2 muscles 20560, 3 or more 20561. Untimed, one unit.",
+        ("needle", "counts_muscles"),
+    ),
     # Chiropractic manipulation, office visits, clinic codes
     Technique(
         "spinal_cmt",

@@ -12,7 +12,7 @@ REGIONS = SPINAL_REGIONS + EXTRASPINAL_REGIONS
 X_MODIFIERS = frozenset({"XE", "XS", "XP", "XU"})
 DISTINCT_MODIFIERS = X_MODIFIERS | {"59"}
 
-Provider = Literal["chiropractor", "physical_therapist"]
+Provider = Literal["chiropractor", "physical_therapist", "occupational_therapist"]
 Care = Literal["active", "maintenance"]
 UnitMethod = Literal["cms", "per-code"]
 # Which distinct-service modifiers a payer takes: 59 or the fitting X modifier (CMS), only the
@@ -48,6 +48,20 @@ class VisitFacts:
     care: Care = "active"
     abn_signed: bool = False
     em_separately_identifiable: bool = False
+    # Medicare therapy facts (issue 13): the patient is over the annual therapy threshold and
+    # the note documents medical necessity (KX); the treatment was furnished in whole or in
+    # part by an assistant, a PTA or an OTA (CQ or CO).
+    over_therapy_threshold: bool = False
+    assistant_performed: bool = False
+
+    @property
+    def therapist(self) -> bool:
+        return self.provider in ("physical_therapist", "occupational_therapist")
+
+    @property
+    def discipline_modifier(self) -> str:
+        """Medicare's therapy modifier: GO for occupational therapy, GP otherwise."""
+        return "GO" if self.provider == "occupational_therapist" else "GP"
 
 
 @dataclass(frozen=True)

@@ -729,3 +729,130 @@ def test_it_refuses_a_bad_profile_setting() -> None:
         duplicate_profile(MEDICARE, "x", "X", unattended_estim_code="97014")
     with pytest.raises(ValueError, match="Unknown payer profile setting"):
         duplicate_profile(COMMERCIAL_CMS, "x", "X", colour="red")
+
+
+# Medicare therapy facts: KX and CQ/CO (issue 13, item 2)
+
+
+def test_it_puts_kx_on_every_therapy_line_over_the_threshold() -> None:
+    expected = derive(
+        make_service("pt_evaluation", code="97164"),
+        make_service("therapeutic_exercise", minutes=25),
+        profile=MEDICARE,
+        provider="physical_therapist",
+        over_therapy_threshold=True,
+    )
+    assert [(line.code, line.modifiers) for line in expected.claim] == [
+        ("97164", {"GP", "KX"}),
+        ("97110", {"GP", "KX"}),
+    ]
+
+
+def test_it_puts_cq_on_an_assistants_lines_but_never_on_an_evaluation() -> None:
+    expected = derive(
+        make_service("pt_evaluation", code="97164"),
+        make_service("therapeutic_exercise", minutes=25),
+        profile=MEDICARE,
+        provider="physical_therapist",
+        assistant_performed=True,
+    )
+    assert line_for(expected, "97164").modifiers == {"GP"}
+    assert line_for(expected, "97110").modifiers == {"GP", "CQ"}
+
+
+def test_it_puts_go_and_co_on_an_occupational_therapists_lines() -> None:
+    expected = derive(
+        make_service("ot_evaluation", code="97166"),
+        make_service("therapeutic_activities", minutes=20),
+        profile=MEDICARE,
+        provider="occupational_therapist",
+        assistant_performed=True,
+    )
+    assert line_for(expected, "97166").modifiers == {"GO"}
+    assert line_for(expected, "97530").modifiers == {"GO", "CO"}
+
+
+def test_it_puts_no_kx_or_cq_on_a_commercial_claim() -> None:
+    expected = derive(
+        make_service("therapeutic_exercise", minutes=25),
+        profile=COMMERCIAL_CMS,
+        provider="physical_therapist",
+        over_therapy_threshold=True,
+        assistant_performed=True,
+    )
+    assert line_for(expected, "97110").modifiers == frozenset()
+
+
+def test_it_refuses_therapy_threshold_facts_for_a_chiropractor() -> None:
+    with pytest.raises(BadCase, match="KX"):
+        derive(make_service("therapeutic_exercise", minutes=25), over_therapy_threshold=True)
+
+
+# The codes a therapy clinic meets (issue 13, item 3)
+
+
+def test_it_bills_group_therapy_untimed_outside_the_timed_minutes() -> None:
+    expected = derive(
+        make_service("group_therapy", minutes=30, time_block=2),
+        make_service("therapeutic_exercise", minutes=10, time_block=1),
+    )
+    assert [(line.code, line.units) for line in expected.claim] == [("97150", 1), ("97110", 1)]
+    assert expected.unit_result.total_timed_minutes == 10
+
+
+def test_it_never_bills_97110_for_the_time_of_the_group() -> None:
+    expected = derive(
+        make_service("group_therapy", minutes=30, time_block=1),
+        make_service("therapeutic_exercise", minutes=20, time_block=1),
+    )
+    assert codes(expected.claim) == ["97150"]
+    assert expected.services[1].excluded_by == "group-therapy-not-one-on-one"
+
+
+@pytest.mark.parametrize(
+    ("technique", "code", "provider"),
+    [
+        ("pt_evaluation", "97162", "physical_therapist"),
+        ("ot_evaluation", "97167", "occupational_therapist"),
+    ],
+)
+def test_it_takes_the_evaluation_code_from_the_service(
+    technique: str, code: str, provider: str
+) -> None:
+    expected = derive(make_service(technique, code=code), provider=provider)
+    assert [(line.code, line.units) for line in expected.claim] == [(code, 1)]
+
+
+def test_it_refuses_an_ot_code_on_a_pt_evaluation_and_a_chiropractors_evaluation() -> None:
+    with pytest.raises(BadCase, match="97161, 97162, 97163, 97164"):
+        derive(make_service("pt_evaluation", code="97166"), provider="physical_therapist")
+    with pytest.raises(BadCase, match="billed by a physical therapist"):
+        derive(make_service("pt_evaluation", code="97161"))
+
+
+@pytest.mark.parametrize(
+    ("technique", "code"),
+    [
+        ("physical_performance_test", "97750"),
+        ("orthotic_training", "97760"),
+        ("wheelchair_training", "97542"),
+    ],
+)
+def test_it_counts_the_added_timed_codes_in_the_8_minute_rule(technique: str, code: str) -> None:
+    expected = derive(make_service(technique, minutes=23), provider="physical_therapist")
+    assert [(line.code, line.units) for line in expected.claim] == [(code, 2)]
+
+
+def test_it_codes_dry_needling_by_muscles_with_gp_from_a_therapist_under_medicare() -> None:
+    therapist = derive(
+        make_service("dry_needling_3_plus_muscles", "lumbar", minutes=12),
+        profile=MEDICARE,
+        provider="physical_therapist",
+    )
+    assert [(line.code, line.units, line.modifiers) for line in therapist.claim] == [
+        ("20561", 1, {"GP"})
+    ]
+    chiropractor = derive(
+        make_service("dry_needling_1_2_muscles", "lumbar", minutes=8), profile=MEDICARE
+    )
+    assert line_for(chiropractor, "20560").modifiers == {"GY"}

@@ -963,3 +963,40 @@ def test_it_explains_a_payer_unit_cap() -> None:
     expected = derive(make_service("therapeutic_exercise", minutes=53), profile=capped)
     result = graded(expected, answer("97110", 4), profile=capped)
     assert "earns 4, but this payer" in the_finding(result, "payer-unit-cap").message
+
+
+# Medicare therapy facts (issue 13, item 2)
+
+
+def test_it_keeps_full_points_for_97110_gp_kx_when_the_facts_call_for_kx() -> None:
+    expected = derive(
+        make_service("therapeutic_exercise", minutes=25),
+        profile=MEDICARE,
+        provider="physical_therapist",
+        over_therapy_threshold=True,
+    )
+    assert graded(expected, answer("97110", 2, "GP", "KX"), profile=MEDICARE).score == 100
+    missing = graded(expected, answer("97110", 2, "GP"), profile=MEDICARE)
+    assert "KX" in the_finding(missing, "medicare-therapy-kx").message
+    assert the_finding(missing, "medicare-therapy-kx").skill == "medicare-therapy"
+
+
+def test_it_names_kx_when_the_patient_is_under_the_threshold() -> None:
+    expected = derive(
+        make_service("therapeutic_exercise", minutes=25),
+        profile=MEDICARE,
+        provider="physical_therapist",
+    )
+    result = graded(expected, answer("97110", 2, "GP", "KX"), profile=MEDICARE)
+    assert "not over the threshold" in the_finding(result, "medicare-therapy-kx").message
+
+
+def test_it_names_cq_on_an_evaluation() -> None:
+    expected = derive(
+        make_service("pt_evaluation", code="97163"),
+        profile=MEDICARE,
+        provider="physical_therapist",
+        assistant_performed=True,
+    )
+    result = graded(expected, answer("97163", 1, "GP", "CQ"), profile=MEDICARE)
+    assert "therapist's own work" in the_finding(result, "medicare-therapy-assistant").message
