@@ -287,9 +287,9 @@ _TECHNIQUES: tuple[Technique, ...] = (
         "97032",
         "modality",
         "Electrical stimulation with the provider in constant attendance is 97032, a timed "
-        "code. E-stim left to run unattended is a different, untimed code (97014, or G0283 for "
-        "Medicare).",
+        "code. E-stim left to run unattended is a different, untimed code (97014).",
         ("constant_attendance",),
+        medicare_note="Unattended e-stim to Medicare is G0283.",
     ),
     Technique(
         "iontophoresis",
