@@ -178,6 +178,18 @@ def _edits_and_units(
             a for a in trial_result.alternatives if all(a.get(c, 0) == 0 for c in off_codes)
         )
         if not kept:
+            # No consistent reading: without the edit the code would earn a unit, and billed it
+            # would knock the other service out and earn nothing. The edit stands; say so.
+            notes.append(
+                finding(
+                    next(e.rule_id for e in effects if e.kind == "exclude" and e.by in idle),
+                    f"{', '.join(sorted(idle))} earns no unit here, but only because the edit "
+                    "keeps the other service of its time block off the claim: counted with that "
+                    "service's minutes it would earn one, and then the edit would apply. The "
+                    "edit stands.",
+                    severity="info",
+                )
+            )
             break
         freed = [
             e for e in effects if e.kind == "exclude" and e.by in idle and trial[e.index].billable

@@ -856,3 +856,17 @@ def test_it_codes_dry_needling_by_muscles_with_gp_from_a_therapist_under_medicar
         make_service("dry_needling_1_2_muscles", "lumbar", minutes=8), profile=MEDICARE
     )
     assert line_for(chiropractor, "20560").modifiers == {"GY"}
+
+
+def test_it_keeps_the_edit_when_no_reading_is_consistent() -> None:
+    # Without 97530's 5 minutes, 97140 (10) loses the 2 units to 97110 and 97116 (12 each);
+    # with them, 39 minutes give 3 units and 97140 takes one, which would knock 97530 out.
+    expected = derive(
+        make_service("joint_mobilization", "lumbar", minutes=10),
+        make_service("therapeutic_activities", minutes=5),
+        make_service("therapeutic_exercise", minutes=12, time_block=2),
+        make_service("gait_training", minutes=12, time_block=2),
+    )
+    assert [(line.code, line.units) for line in expected.claim] == [("97110", 1), ("97116", 1)]
+    assert expected.services[1].excluded_by == "ncci-97140-97530"
+    assert any("The edit stands" in f.message for f in expected.steps)
