@@ -388,7 +388,11 @@ class DocumentedService(models.Model):
     patient_active = models.BooleanField(default=False)
     time_block = models.PositiveSmallIntegerField(default=1)
     code = models.CharField(
-        max_length=12, blank=True, help_text="Only for office visits (E/M level) and clinic codes."
+        max_length=12,
+        blank=True,
+        help_text=(
+            "Only for office visits (E/M level), evaluations (their complexity) and clinic codes."
+        ),
     )
     remarks = models.TextField(blank=True)
 
