@@ -300,6 +300,7 @@ def _match(
             and a.position not in used
             and group
             and _can_stand_for(info, catalog.find(a.code))
+            and not _for_its_own_service(a, line, lines, expected)
             and (
                 a.code not in matched_units
                 or _stands_in(a, line, matched_units[a.code], info, catalog, expected)
@@ -369,6 +370,17 @@ def _group(info: CodeInfo | None) -> str | None:
     if info is None:
         return None
     return {"modality": "modality", "cmt": "cmt", "em": "em"}.get(info.family, "procedure")
+
+
+def _for_its_own_service(
+    answer: _Line, line: ClaimLine, lines: tuple[ClaimLine, ...], expected: ExpectedClaim
+) -> bool:
+    """The written code is that of another service of the visit which this key does not bill
+    (a 97140 that earns no unit, a bundled one): the line was meant for that service, so it is
+    an extra line explained by that service, not a wrong code for this key line - unless it
+    carries this key line's minutes."""
+    own = {s.code for s in expected.services} - {k.code for k in lines}
+    return answer.code in own and answer.minutes != _noted_minutes(line, expected)
 
 
 def _can_stand_for(key: CodeInfo | None, written: CodeInfo | None) -> bool:

@@ -1045,3 +1045,17 @@ def test_it_never_lets_a_code_that_earns_no_unit_knock_out_another(
         return
     if any(s.excluded_by == "ncci-97140-97530" for s in expected.services):
         assert any(line.code == "97140" for claim in expected.alternatives for line in claim)
+
+
+def test_it_explains_a_97140_that_earns_no_unit_as_its_own_line_not_a_wrong_97530() -> None:
+    expected = derive(
+        make_service("joint_mobilization", "lumbar", minutes=7),
+        make_service("therapeutic_activities", minutes=30),
+        make_service("therapeutic_exercise", minutes=8),
+        profile=MEDICARE,
+        provider="physical_therapist",
+    )
+    result = graded(expected, answer("97140", 1, "GP"), answer("97110", 1, "GP"), profile=MEDICARE)
+    assert "code-follows-technique" not in rule_ids(result)
+    assert "97140 earns no unit" in the_finding(result, "cms-leftover-units").message
+    assert "Missing: 97530 x2" in the_finding(result, "missing-line").message
