@@ -313,11 +313,14 @@ def _validate_facts(facts: object, where: str) -> list[str]:
         f"{where}, field 'facts': unknown fact {shown(n)}."
         for n in sorted(set(facts) - set(FACT_DEFAULTS))
     ]
-    if facts.get("provider", "chiropractor") not in ("chiropractor", "physical_therapist"):
-        errors.append(f"{where}, field 'facts.provider': chiropractor or physical_therapist.")
+    providers = ("chiropractor", "physical_therapist", "occupational_therapist")
+    if facts.get("provider", "chiropractor") not in providers:
+        errors.append(f"{where}, field 'facts.provider': {', '.join(providers)}.")
     if facts.get("care", "active") not in ("active", "maintenance"):
         errors.append(f"{where}, field 'facts.care': active or maintenance.")
-    for name in ("abn_signed", "em_separately_identifiable"):
+    for name in (
+        "abn_signed", "em_separately_identifiable", "over_therapy_threshold", "assistant_performed",
+    ):  # fmt: skip
         if not isinstance(facts.get(name, False), bool):
             errors.append(f"{where}, field 'facts.{name}': true or false.")
     return errors
@@ -439,6 +442,7 @@ def import_bank(data: object, *, user=None) -> ImportResult:
             for name in (
                 "title", "note", "difficulty", "payer_profile", "skills", "teaching_point",
                 "status", "provider", "care", "abn_signed", "em_separately_identifiable",
+                "over_therapy_threshold", "assistant_performed",
                 "key_override", "key_override_reason",
             ):  # fmt: skip
                 setattr(existing, name, getattr(built, name))

@@ -69,8 +69,8 @@ class CaseForm(forms.ModelForm):
         model = Case
         fields = [
             "title", "slug", "difficulty", "payer_profile", "skills", "provider", "care",
-            "abn_signed", "em_separately_identifiable", "note", "teaching_point",
-            "key_override_reason",
+            "abn_signed", "em_separately_identifiable", "over_therapy_threshold",
+            "assistant_performed", "note", "teaching_point", "key_override_reason",
         ]  # fmt: skip
         labels = {"payer_profile": "Payer profile", "key_override_reason": "Why your own key"}
         help_texts = {
@@ -308,6 +308,7 @@ def check_case(case_form: CaseForm, formset: BaseServiceFormSet, catalog: Catalo
 
 PREVIEW_FIELDS = (
     "note", "payer_profile", "provider", "care", "abn_signed", "em_separately_identifiable",
+    "over_therapy_threshold", "assistant_performed",
 )  # fmt: skip
 
 

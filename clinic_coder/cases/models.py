@@ -25,6 +25,8 @@ FACT_DEFAULTS = {
     "care": "active",
     "abn_signed": False,
     "em_separately_identifiable": False,
+    "over_therapy_threshold": False,
+    "assistant_performed": False,
 }
 MAX_MINUTES = 240
 
@@ -45,6 +47,7 @@ class Difficulty(models.TextChoices):
 class Provider(models.TextChoices):
     CHIROPRACTOR = "chiropractor", "Chiropractor"
     PHYSICAL_THERAPIST = "physical_therapist", "Physical therapist"
+    OCCUPATIONAL_THERAPIST = "occupational_therapist", "Occupational therapist"
 
 
 class Care(models.TextChoices):
@@ -86,11 +89,23 @@ class Case(models.Model):
     skills = models.JSONField(default=list, blank=True)
     teaching_point = models.TextField()
     provider = models.CharField(
-        max_length=20, choices=Provider.choices, default=Provider.CHIROPRACTOR
+        max_length=30, choices=Provider.choices, default=Provider.CHIROPRACTOR
     )
     care = models.CharField(max_length=20, choices=Care.choices, default=Care.ACTIVE)
     abn_signed = models.BooleanField("ABN signed", default=False)
     em_separately_identifiable = models.BooleanField("E/M separately identifiable", default=False)
+    over_therapy_threshold = models.BooleanField(
+        "Over the annual therapy threshold",
+        default=False,
+        help_text="Medicare: the patient is over the year's therapy threshold and the note "
+        "documents medical necessity (KX).",
+    )
+    assistant_performed = models.BooleanField(
+        "Furnished by an assistant",
+        default=False,
+        help_text="Medicare: the treatment was furnished in whole or in part by a PTA or OTA "
+        "(CQ or CO).",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(default=1)
     key_override = models.JSONField(
@@ -169,6 +184,8 @@ class Case(models.Model):
             care=self.care,
             abn_signed=self.abn_signed,
             em_separately_identifiable=self.em_separately_identifiable,
+            over_therapy_threshold=self.over_therapy_threshold,
+            assistant_performed=self.assistant_performed,
         )
 
     def draw_minutes(self, seed: int, services: list["DocumentedService"] | None = None):
@@ -245,6 +262,13 @@ class Case(models.Model):
                 "care": self.care,
                 "abn_signed": self.abn_signed,
                 "em_separately_identifiable": self.em_separately_identifiable,
+                # The Medicare therapy facts only when set: files written before they
+                # existed round-trip unchanged.
+                **{
+                    name: True
+                    for name in ("over_therapy_threshold", "assistant_performed")
+                    if getattr(self, name)
+                },
             },
             "note": self.note,
             "status": self.status,
@@ -364,7 +388,11 @@ class DocumentedService(models.Model):
     patient_active = models.BooleanField(default=False)
     time_block = models.PositiveSmallIntegerField(default=1)
     code = models.CharField(
-        max_length=12, blank=True, help_text="Only for office visits (E/M level) and clinic codes."
+        max_length=12,
+        blank=True,
+        help_text=(
+            "Only for office visits (E/M level), evaluations (their complexity) and clinic codes."
+        ),
     )
     remarks = models.TextField(blank=True)
 

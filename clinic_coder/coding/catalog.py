@@ -14,7 +14,20 @@ from pathlib import Path
 from .errors import UnknownCode
 
 # Families that Medicare counts as therapy ("always therapy" codes): they carry GP under Medicare.
-THERAPY_FAMILIES = frozenset({"massage", "manual-therapy", "neuromuscular", "exercise", "modality"})
+THERAPY_FAMILIES = frozenset(
+    {
+        "massage",
+        "manual-therapy",
+        "neuromuscular",
+        "exercise",
+        "modality",
+        "group",
+        "evaluation",
+        "therapy-other",
+    }
+)
+# "Sometimes therapy" codes (dry needling): therapy, with GP, only when a therapist furnishes them.
+SOMETIMES_THERAPY_FAMILIES = frozenset({"needling"})
 SPINAL_CMT_CODES = ("98940", "98941", "98942")
 EXTRASPINAL_CMT_CODE = "98943"
 CMT_CODES = frozenset({*SPINAL_CMT_CODES, EXTRASPINAL_CMT_CODE})

@@ -18,6 +18,8 @@ from .edits import (
     Effect,
     apply_edits,
     describe,
+    g0283_rule,
+    g0283_why,
     modifier_choices,
     modifier_reason,
     payer_modifier_skill,
@@ -39,9 +41,20 @@ from .types import (
     Finding,
     ModifierReason,
     PayerProfile,
+    UnitResult,
     VisitFacts,
 )
 from .units import units_by_method
+
+# Evaluations: the code the note documents (by complexity), and who bills them.
+EVALUATION_CODES = {
+    "pt_evaluation": ("97161", "97162", "97163", "97164"),
+    "ot_evaluation": ("97165", "97166", "97167", "97168"),
+}
+EVALUATION_PROVIDERS = {
+    "pt_evaluation": "physical_therapist",
+    "ot_evaluation": "occupational_therapist",
+}
 
 # Codes whose NCCI edit with spinal CMT depends on the region: their services must name one.
 _REGION_EDITED = ("97140", "97124", "97112")
@@ -60,14 +73,10 @@ def derive_expected(
     """
     catalog = catalog or default_catalog()
     coded, steps = _code_services(services, facts, profile, catalog)
-    coded, effects = apply_edits(coded, facts, profile)
-
-    # Codes in the order the note first mentions them; minutes only from billable services.
-    minutes_by_code: dict[str, int] = {}
-    for s in coded:
-        if s.billable:
-            minutes_by_code[s.code] = minutes_by_code.get(s.code, 0) + (s.counted_minutes or 0)
-    unit_result = units_by_method(profile.unit_method, minutes_by_code, catalog)
+    coded, effects, minutes_by_code, unit_result, off_claim_steps = _edits_and_units(
+        coded, facts, profile, catalog
+    )
+    unit_result = _capped(unit_result, profile, catalog)
     # Codes no correct allocation bills (under a tie a code may be billed in one key only).
     unbilled = [c for c in minutes_by_code if all(a[c] == 0 for a in unit_result.alternatives)]
 
@@ -78,6 +87,7 @@ def derive_expected(
         # edit lets through the same way share one reason, so one step.
         if not (e.kind == "distinct" and code in unbilled) and step not in steps:
             steps.append(step)
+    steps.extend(off_claim_steps)
     steps.extend(unit_result.steps)
 
     reasons: list[ModifierReason] = []
@@ -117,9 +127,9 @@ def derive_expected(
 
     # GP is not a rule outside Medicare, but many commercial payers ask for it: not wrong there.
     optional = {
-        code: frozenset({"GP"})
+        code: frozenset({facts.discipline_modifier})
         for code in minutes_by_code
-        if not profile.medicare and catalog.get(code).is_therapy
+        if not profile.gp_required and catalog.get(code).is_therapy
     }
     return ExpectedClaim(
         alternatives=tuple(alternatives),
@@ -131,6 +141,155 @@ def derive_expected(
         modifier_reasons=tuple(reasons),
         optional_modifiers=optional,
     )
+
+
+def _edits_and_units(
+    coded: tuple[CodedService, ...],
+    facts: VisitFacts,
+    profile: PayerProfile,
+    catalog: Catalog,
+) -> tuple[tuple[CodedService, ...], tuple[Effect, ...], dict[str, int], UnitResult, list[Finding]]:
+    """The edits and the units, each in the light of the other.
+
+    An edit pair only matters when both codes reach the claim, and whether a timed code reaches
+    it depends on its units. So: run the edits, count the units, and when a code that knocked
+    another service out earns no unit, run the edits again without it (its minutes still count)
+    and count again. A code taken off this way must stay off: an allocation that would bill it
+    is dropped, and if none is left, the first reading stands (billed, it would knock the other
+    service out and again earn nothing).
+    """
+    off_claim: frozenset[int] = frozenset()
+    edited, effects = apply_edits(coded, facts, profile)
+    minutes_by_code, result = _units(edited, profile, catalog)
+    notes: list[Finding] = []
+    for _ in range(len(coded)):
+        knockers = {e.by for e in effects if e.kind == "exclude" and e.by}
+        idle = {
+            c for c in minutes_by_code if all(a[c] == 0 for a in result.alternatives)
+        } & knockers
+        more = frozenset(s.index for s in edited if s.billable and s.code in idle) - off_claim
+        if not more:
+            break
+        trial_off = off_claim | more
+        trial, trial_effects = apply_edits(coded, facts, profile, trial_off)
+        trial_minutes, trial_result = _units(trial, profile, catalog)
+        off_codes = {coded[i].code for i in trial_off}
+        kept = tuple(
+            a for a in trial_result.alternatives if all(a.get(c, 0) == 0 for c in off_codes)
+        )
+        if not kept:
+            # No consistent reading: without the edit the code would earn a unit, and billed it
+            # would knock the other service out and earn nothing. The edit stands; say so.
+            notes.append(
+                finding(
+                    next(e.rule_id for e in effects if e.kind == "exclude" and e.by in idle),
+                    f"{', '.join(sorted(idle))} earns no unit here, but only because the edit "
+                    "keeps the other service of its time block off the claim: counted with that "
+                    "service's minutes it would earn one, and then the edit would apply. The "
+                    "edit stands.",
+                    severity="info",
+                )
+            )
+            break
+        freed = [
+            e for e in effects if e.kind == "exclude" and e.by in idle and trial[e.index].billable
+        ]
+        for code in sorted(idle):
+            partners = sorted({edited[e.index].code for e in freed if e.by == code})
+            if partners:
+                notes.append(
+                    finding(
+                        next(e.rule_id for e in freed if e.by == code),
+                        f"{code} earns no unit, so it is not on the claim and its edit with "
+                        f"{', '.join(partners)} does not apply: {', '.join(partners)} "
+                        f"{'is' if len(partners) == 1 else 'are'} billed on "
+                        f"{'its' if len(partners) == 1 else 'their'} own minutes. A service "
+                        "that bills nothing knocks nothing out.",
+                        severity="info",
+                        line_code=code,
+                    )
+                )
+        if len(kept) < len(trial_result.alternatives):
+            notes.append(
+                finding(
+                    "cms-leftover-units",
+                    f"{', '.join(sorted(off_codes))} may not take a tied leftover unit here: "
+                    "billed, it would knock the other service of its time block out, and then "
+                    "its own minutes would earn nothing.",
+                    severity="info",
+                )
+            )
+            trial_result = replace(
+                trial_result,
+                alternatives=kept,
+                units=kept[0],
+                total_units=sum(kept[0].values()),
+            )
+        off_claim, edited, effects = trial_off, trial, trial_effects
+        minutes_by_code, result = trial_minutes, trial_result
+    return edited, effects, minutes_by_code, result, notes
+
+
+def _capped(result: UnitResult, profile: PayerProfile, catalog: Catalog) -> UnitResult:
+    """The payer's caps on timed units, after the units are counted by its method.
+
+    A cap per code lowers each timed code to it. A cap per visit keeps every split of the capped
+    total in which no code gets more than it earned: which line gives up units is the provider's
+    choice, so every such claim is right.
+    """
+    per_code, per_visit = profile.unit_cap_per_code, profile.unit_cap_per_visit
+    timed = [c for c in result.units if catalog.get(c).timed]
+    if not timed or (per_code is None and per_visit is None):
+        return result
+    capped: list[dict[str, int]] = []
+    for allocation in result.alternatives:
+        limits = {c: min(allocation[c], per_code or allocation[c]) for c in timed}
+        total = sum(limits.values())
+        splits: list[dict[str, int]] = [limits]
+        if per_visit is not None and total > per_visit:
+            splits = [
+                dict(zip(timed, units, strict=True))
+                for units in product(*(range(limits[c] + 1) for c in timed))
+                if sum(units) == per_visit
+            ]
+        for split in splits:
+            full = {**allocation, **split}
+            if full not in capped:
+                capped.append(full)
+    if capped == [dict(a) for a in result.alternatives]:
+        return result
+    caps = []
+    if per_code is not None:
+        caps.append(f"at most {per_code} units of one timed code")
+    if per_visit is not None:
+        caps.append(f"at most {per_visit} timed units in a visit")
+    show = " or ".join(", ".join(f"{c} x{a[c]}" for c in timed) for a in capped[:4])
+    more = f" (and {len(capped) - 4} more splits)" if len(capped) > 4 else ""
+    step = finding(
+        "payer-unit-cap",
+        f"This payer ({profile.name}) pays {' and '.join(caps)}: the timed units are cut to "
+        f"{show}{more}. Which line gives up units is the provider's choice.",
+        severity="info",
+    )
+    return replace(
+        result,
+        alternatives=tuple(capped),
+        units=capped[0],
+        total_units=sum(capped[0].values()),
+        steps=(*result.steps, step),
+        uncapped=result.alternatives,
+    )
+
+
+def _units(
+    coded: tuple[CodedService, ...], profile: PayerProfile, catalog: Catalog
+) -> tuple[dict[str, int], UnitResult]:
+    """Units over the billable services: codes in the order the note first mentions them."""
+    minutes_by_code: dict[str, int] = {}
+    for s in coded:
+        if s.billable:
+            minutes_by_code[s.code] = minutes_by_code.get(s.code, 0) + (s.counted_minutes or 0)
+    return minutes_by_code, units_by_method(profile.unit_method, minutes_by_code, catalog)
 
 
 def _modifier_choices(
@@ -156,11 +315,16 @@ def _modifier_choices(
             fixed.add(e.modifier)
             reasons.append(modifier_reason(code, frozenset({e.modifier}), e.rule_id, e.why))
     distinct = _unique_distinct([e for e in line_effects if e.kind == "distinct"])
+    accepted = {
+        "59-or-x": lambda e: frozenset({"59", e.modifier}),
+        "x-only": lambda e: frozenset({e.modifier}),
+        "59-only": lambda e: frozenset({"59"}),
+    }[profile.distinct_modifiers]
     reasons.extend(
-        modifier_reason(code, frozenset({"59", e.modifier}), e.rule_id, e.why, column1=e.column1)
-        for e in distinct
+        modifier_reason(code, accepted(e), e.rule_id, e.why, column1=e.column1) for e in distinct
     )
-    return [frozenset(fixed) | choice for choice in modifier_choices(distinct)]
+    choices = modifier_choices(distinct, profile.distinct_modifiers)
+    return [frozenset(fixed) | choice for choice in choices]
 
 
 def _claim(
@@ -209,11 +373,18 @@ def _code_services(
 
     spinal = [s for s in services if s.technique == "spinal_cmt"]
     spinal_regions = sorted({r for s in spinal for r in s.regions}, key=SPINAL_REGIONS.index)
+    if (facts.over_therapy_threshold or facts.assistant_performed) and not facts.therapist:
+        problems.append(
+            "The therapy threshold (KX) and assistant (CQ/CO) facts are about a physical or "
+            "occupational therapist's Medicare claim; this visit's provider is a "
+            f"{facts.provider.replace('_', ' ')}."
+        )
     if sum(s.technique == "office_visit" for s in services) > 1:
         problems.append("A visit has one office visit (E/M) code; this case has several.")
-    if spinal and any(_default_code(s) in _REGION_EDITED for s in services if not s.regions):
+    manipulated = any(s.technique in ("spinal_cmt", "extraspinal_cmt") for s in services)
+    if manipulated and any(_default_code(s) in _REGION_EDITED for s in services if not s.regions):
         problems.append(
-            "With spinal CMT in the visit, every 97140, 97124 and 97112 service must name its "
+            "With CMT in the visit, every 97140, 97124 and 97112 service must name its "
             "region(s): the NCCI edit depends on whether it is the region manipulated."
         )
     if problems:
@@ -297,7 +468,16 @@ def _service_problems(service: DocumentedService, facts: VisitFacts, catalog: Ca
             "CMT codes are chiropractic manipulation; a physical therapist's mobilization or "
             "manipulation is manual therapy (joint_mobilization, 97140)."
         )
-    if service.technique in ("office_visit", "clinic_code"):
+    if (
+        service.technique in EVALUATION_PROVIDERS
+        and facts.provider != (EVALUATION_PROVIDERS[service.technique])
+    ):
+        problems.append(
+            f"a {technique.name} is billed by a "
+            f"{EVALUATION_PROVIDERS[service.technique].replace('_', ' ')}, not a "
+            f"{facts.provider.replace('_', ' ')}."
+        )
+    if technique.code is None and service.technique != "spinal_cmt":
         if not service.code:
             problems.append(f"a {technique.name} needs its code written on the service.")
         else:
@@ -306,6 +486,14 @@ def _service_problems(service: DocumentedService, facts: VisitFacts, catalog: Ca
                 problems.append(str(UnknownCode(service.code)))
             elif service.technique == "office_visit" and info.family != "em":
                 problems.append(f"{info.code} is not an office visit (E/M) code.")
+            elif (
+                service.technique in EVALUATION_CODES
+                and info.code not in EVALUATION_CODES[service.technique]
+            ):
+                problems.append(
+                    f"{info.code} is not a {technique.name} code: use "
+                    f"{', '.join(EVALUATION_CODES[service.technique])}."
+                )
     elif (
         service.code
         and technique.code
@@ -347,8 +535,8 @@ def _code_for(
             if count <= 4
             else SPINAL_CMT_CODES[2]
         )
-    if service.technique == "unattended_estim" and profile.medicare:
-        return "G0283"
+    if service.technique == "unattended_estim":
+        return profile.unattended_estim_code
     if technique.code is None:
         return catalog.get(service.code).code
     return technique.code
@@ -373,17 +561,20 @@ def _coding_step(
             severity="info",
             line_code=info.code,
         )
-    if service.service.technique == "unattended_estim" and profile.medicare:
+    if service.service.technique == "unattended_estim" and info.code == "G0283":
         return finding(
-            "medicare-g0283",
-            f"{lead} Unattended e-stim to Medicare is G0283; Medicare does not accept 97014.",
+            g0283_rule(profile),
+            f"{lead} {g0283_why(profile)}",
             severity="info",
             line_code=info.code,
         )
     rule = {
         "extraspinal_cmt": "cmt-extraspinal",
         "office_visit": "em-level",
+        "pt_evaluation": "evaluation-level",
+        "ot_evaluation": "evaluation-level",
         "clinic_code": "clinic-code",
     }.get(service.service.technique, "code-follows-technique")
-    reason = technique.reason if technique.code else f"{technique.reason} {info.descriptor}."
+    said = technique.reason_for(profile.medicare)
+    reason = said if technique.code else f"{said} {info.descriptor}."
     return finding(rule, f"{lead} {reason}", severity="info", skill=skill, line_code=info.code)

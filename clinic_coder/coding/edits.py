@@ -28,10 +28,23 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from .catalog import CMT_CODES, SPINAL_CMT_CODES, CodeInfo
+from .catalog import (
+    CMT_CODES,
+    EXTRASPINAL_CMT_CODE,
+    SOMETIMES_THERAPY_FAMILIES,
+    SPINAL_CMT_CODES,
+    CodeInfo,
+)
 from .rules import RULES
 from .techniques import TECHNIQUES
-from .types import REGIONS, CodedService, ModifierReason, PayerProfile, VisitFacts
+from .types import (
+    REGIONS,
+    CodedService,
+    DistinctModifiers,
+    ModifierReason,
+    PayerProfile,
+    VisitFacts,
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +58,8 @@ class Effect:
     modifier: str = ""
     # "distinct": the column-1 code of the edit pair; the modifier never goes on it.
     column1: str = ""
+    # "exclude" by a pair edit: the code of the other service that knocks this one out.
+    by: str = ""
 
 
 Edit = Callable[[Sequence[CodedService], VisitFacts, PayerProfile], list[Effect]]
@@ -129,101 +144,162 @@ def em_with_cmt(
     ]
 
 
-def _manipulated(services: Sequence[CodedService]) -> tuple[str, frozenset[str], str]:
-    """The spinal CMT code of the visit, the regions it manipulated, and their names."""
-    cmt = _billable(services, *SPINAL_CMT_CODES)
-    regions = frozenset(r for s in cmt for r in s.service.regions)
-    return (cmt[0].code if cmt else "", regions, region_names(regions))
+def _manipulations(services: Sequence[CodedService]) -> list[tuple[str, frozenset[str], str]]:
+    """Each CMT code of the visit with the regions it manipulated and their names: the spinal
+    CMT first, then 98943 (the manipulation edits apply to both, each on its own regions)."""
+    found = []
+    for codes in (SPINAL_CMT_CODES, (EXTRASPINAL_CMT_CODE,)):
+        cmt = _billable(services, *codes)
+        if cmt:
+            regions = frozenset(r for s in cmt for r in s.service.regions)
+            found.append((cmt[0].code, regions, region_names(regions)))
+    return found
+
+
+def _split_by_region(
+    services: list[CodedService], manipulations: list[tuple[str, frozenset[str], str]]
+) -> tuple[list[tuple[CodedService, tuple[str, frozenset[str], str]]], list[CodedService]]:
+    """(service, the manipulation whose region it shares) for services on a manipulated region,
+    and the services on no manipulated region."""
+    same, apart = [], []
+    for s in services:
+        on = [m for m in manipulations if m[1] & set(s.service.regions)]
+        if on:
+            same.append((s, on[0]))
+        else:
+            apart.append(s)
+    return same, apart
+
+
+def _apart_effects(
+    code: str,
+    apart: list[CodedService],
+    manipulations: list[tuple[str, frozenset[str], str]],
+    rule_id: str,
+    lead: str,
+) -> list[Effect]:
+    """59 or XS on services apart from every manipulated region, one reason per CMT code."""
+    effects = []
+    for cmt_code, _, names in manipulations:
+        effects += _distinct(
+            apart,
+            rule_id,
+            "XS",
+            cmt_code,
+            lead.format(code=code, what=describe_all(apart), cmt=cmt_code)
+            + f"{_a_region(apart)} not manipulated ({cmt_code} was on {names}): billable with "
+            f"59 or XS (separate structure) on {code}.",
+        )
+    return effects
 
 
 def cmt_with_manual_therapy(
     services: Sequence[CodedService], facts: VisitFacts, profile: PayerProfile
 ) -> list[Effect]:
-    cmt_code, manipulated, names = _manipulated(services)
-    if not profile.ncci_edits or not cmt_code:
+    """97140 with CMT, spinal (98940-98942) or extraspinal (98943): on a manipulated region it
+    is bundled; elsewhere 59 or XS on 97140."""
+    manipulations = _manipulations(services)
+    if not profile.ncci_edits or not manipulations:
         return []
-    effects = []
-    apart = []
-    for s in _billable(services, "97140"):
-        if manipulated & set(s.service.regions):
-            effects.append(
-                Effect(
-                    s.index,
-                    "exclude",
-                    "ncci-cmt-97140",
-                    f"97140 for {describe(s)} is on a region manipulated with {cmt_code} "
-                    f"({names}): it is bundled into the CMT and not billed." + _left_out(s),
-                )
-            )
-        else:
-            apart.append(s)
-    effects += _distinct(
-        apart,
-        "ncci-cmt-97140",
-        "XS",
-        cmt_code,
-        f"97140 for {describe_all(apart)} is on {_a_region(apart)} not manipulated ({cmt_code} "
-        f"was on {names}): billable with 59 or XS (separate structure) on 97140.",
+    same, apart = _split_by_region(_billable(services, "97140"), manipulations)
+    effects = [
+        Effect(
+            s.index,
+            "exclude",
+            "ncci-cmt-97140",
+            f"97140 for {describe(s)} is on a region manipulated with {cmt_code} "
+            f"({names}): it is bundled into the CMT and not billed." + _left_out(s),
+            by=cmt_code,
+        )
+        for s, (cmt_code, _, names) in same
+    ]
+    return effects + _apart_effects(
+        "97140", apart, manipulations, "ncci-cmt-97140", "{code} for {what} is on "
     )
-    return effects
 
 
 def cmt_with_massage_or_reeducation(
     services: Sequence[CodedService], facts: VisitFacts, profile: PayerProfile
 ) -> list[Effect]:
-    """97124 and 97112 with spinal CMT: 59 or an X modifier on 97124/97112.
+    """97124 and 97112 with CMT: 59 or an X modifier on 97124/97112.
 
-    coding-rules.md states a disagreement between sources only about massage: whether it must
-    be on a region not manipulated. That is the payer-profile setting, and it governs 97124
-    alone; for 97112 the rules state the modifier and nothing about the region.
+    On a region the CMT did not manipulate: 59 or XS. On a manipulated region the NCCI policy
+    manual says 97112, 97124 and 97140 are not separately reportable; some payers let 97124 and
+    97112 through there with a modifier (coding-rules.md section 4). The payer profile's
+    same_region_97124_97112_bundled_with_cmt says which reading; it governs both codes alike.
     """
-    cmt_code, manipulated, names = _manipulated(services)
-    if not profile.ncci_edits or not cmt_code:
+    manipulations = _manipulations(services)
+    if not profile.ncci_edits or not manipulations:
         return []
     effects = []
     for code in ("97124", "97112"):
-        apart, same = [], []
-        for s in _billable(services, code):
-            if not manipulated & set(s.service.regions):
-                apart.append(s)
-            elif code == "97124" and profile.massage_with_cmt_needs_different_region:
+        same, apart = _split_by_region(_billable(services, code), manipulations)
+        allowed = []
+        for s, (cmt_code, _, names) in same:
+            if profile.same_region_97124_97112_bundled_with_cmt:
                 effects.append(
                     Effect(
                         s.index,
                         "exclude",
                         "ncci-cmt-97124-97112",
-                        f"97124 for {describe(s)} is on a region manipulated with {cmt_code} "
-                        f"({names}), and this payer ({profile.name}) pays massage with CMT only "
-                        "on a different region: not billed." + _left_out(s),
+                        f"{code} for {describe(s)} is on a region manipulated with {cmt_code} "
+                        f"({names}). {_ncci_sentence(cmt_code)} {profile.name} follows that "
+                        "reading: not billed."
+                        + _medicare_chiro_aside(code, facts, profile)
+                        + _left_out(s),
+                        by=cmt_code,
                     )
                 )
             else:
-                same.append(s)
-        effects += _distinct(
+                allowed.append((s, cmt_code, names))
+        effects += _apart_effects(
+            code,
             apart,
+            manipulations,
             "ncci-cmt-97124-97112",
-            "XS",
-            cmt_code,
-            f"{code} for {describe_all(apart)} with {cmt_code}: NCCI edit. It is on "
-            f"{_a_region(apart)} not manipulated ({cmt_code} was on {names}), so it takes 59 or "
-            "XS (separate structure).",
+            "{code} for {what} with {cmt}: NCCI edit. It is on ",
         )
-        allowed = (
-            f"this payer ({profile.name}) allows massage there"
-            if code == "97124"
-            else "re-education may be done there"
-        )
-        effects += _distinct(
-            same,
-            "ncci-cmt-97124-97112",
-            "XU",
-            cmt_code,
-            f"{code} for {describe_all(same)} with {cmt_code}: NCCI edit. It is on "
-            f"{_a_region(same)} manipulated with {cmt_code} ({names}), and {allowed} as a "
-            "distinct service: 59 or XU (a service that does not overlap the CMT); not XS, "
-            "since the structure is the same.",
-        )
+        for cmt_code in dict.fromkeys(c for _, c, _ in allowed):
+            here = [s for s, c, _ in allowed if c == cmt_code]
+            names = next(n for _, c, n in allowed if c == cmt_code)
+            effects += _distinct(
+                here,
+                "ncci-cmt-97124-97112",
+                "XU",
+                cmt_code,
+                f"{code} for {describe_all(here)} with {cmt_code}: NCCI edit. It is on "
+                f"{_a_region(here)} manipulated with {cmt_code} ({names}). The NCCI policy "
+                f"manual would not bill it there, but this payer ({profile.name}) accepts it as "
+                "a distinct service: 59 or XU (a service that does not overlap the CMT); not "
+                "XS, since the structure is the same.",
+            )
     return effects
+
+
+# The NCCI policy manual's sentence on physical medicine services with CMT, in our own words
+# (coding-rules.md section 4).
+NCCI_CMT_SENTENCE = (
+    "The NCCI policy manual names 97112, 97124 and 97140 as not separately reportable in a "
+    "spinal region undergoing CMT; only on a different region are they billed, with 59 or XS."
+)
+# 98943: the same edits, read for the extraspinal region manipulated (coding-rules.md section 4
+# speaks of CMT; the PTP edits pair 98943 with these codes as with 98940-98942).
+EXTRASPINAL_NOTE = " The same reading applies to the extremity or other region 98943 manipulated."
+
+
+def _ncci_sentence(cmt_code: str) -> str:
+    return NCCI_CMT_SENTENCE + (EXTRASPINAL_NOTE if cmt_code == EXTRASPINAL_CMT_CODE else "")
+
+
+def _medicare_chiro_aside(code: str, facts: VisitFacts, profile: PayerProfile) -> str:
+    if not (profile.medicare and facts.provider == "chiropractor"):
+        return ""
+    what = "massage" if code == "97124" else "re-education"
+    return (
+        f" (Medicare never pays a chiropractor's {what} anyway: it covers only spinal CMT from a "
+        "chiropractor. On a region not manipulated it would still go on the claim, with GP "
+        "and GY.)"
+    )
 
 
 def traction_with_manual_therapy(
@@ -244,6 +320,7 @@ def traction_with_manual_therapy(
                     "ncci-97012-97140",
                     f"97140 for {describe(s)} was done at the same time as mechanical traction "
                     f"(time block {s.service.time_block}): not separately billable." + _left_out(s),
+                    by="97012",
                 )
             )
         else:
@@ -279,6 +356,7 @@ def manual_therapy_with_activities(
                     f"97530 for {describe(s)} shares time block {s.service.time_block} with "
                     "97140; the two are mutually exclusive in one block and 97140 (column 1) is "
                     "the one billed." + _left_out(s),
+                    by="97140",
                 )
             )
         else:
@@ -295,6 +373,34 @@ def manual_therapy_with_activities(
         "billable with 59 or XU on 97530, the column-2 code.",
     )
     return effects
+
+
+def group_with_exercise(
+    services: Sequence[CodedService], facts: VisitFacts, profile: PayerProfile
+) -> list[Effect]:
+    """97150 and 97110 for the same time: the time was group time, billed once, as 97150.
+
+    A patient is either in the group or one-on-one with the provider; minutes the note puts in
+    the group's time block are group minutes whatever else it calls them (CPT: 97150 is for
+    two or more patients; 97110 is one-on-one). In another time block 97110 is billed as usual.
+    """
+    group = _billable(services, "97150")
+    if not group:
+        return []
+    blocks = {s.service.time_block for s in group}
+    return [
+        Effect(
+            s.index,
+            "exclude",
+            "group-therapy-not-one-on-one",
+            f"97110 for {describe(s)} is in time block {s.service.time_block}, the time of the "
+            "group therapy (97150): the same time is never billed both as group and as "
+            "one-on-one exercise, so it is the group's, and 97110 is not billed." + _left_out(s),
+            by="97150",
+        )
+        for s in _billable(services, "97110")
+        if s.service.time_block in blocks
+    ]
 
 
 def _distinct(
@@ -325,13 +431,20 @@ EDITS: tuple[Edit, ...] = (
     cmt_with_massage_or_reeducation,
     traction_with_manual_therapy,
     manual_therapy_with_activities,
+    group_with_exercise,
 )
 
 
 def apply_edits(
-    services: Sequence[CodedService], facts: VisitFacts, profile: PayerProfile
+    services: Sequence[CodedService],
+    facts: VisitFacts,
+    profile: PayerProfile,
+    off_claim: frozenset[int] = frozenset(),
 ) -> tuple[tuple[CodedService, ...], tuple[Effect, ...]]:
-    current = list(services)
+    """Run the edits in order. off_claim: indexes of billable services whose code earns no unit
+    (derive finds them by counting units): a line that is not on the claim clashes with nothing,
+    so the edits do not see them, and they come back unchanged."""
+    current = [replace(s, billable=False) if s.index in off_claim else s for s in services]
     effects: list[Effect] = []
     for edit in EDITS:
         for effect in edit(current, facts, profile):
@@ -346,37 +459,80 @@ def apply_edits(
                     excluded_by=effect.rule_id,
                     excluded_because=effect.why,
                 )
+    for index in off_claim:
+        current[index] = services[index]
     return tuple(current), tuple(effects)
 
 
-def modifier_choices(distinct: Sequence[Effect]) -> list[frozenset[str]]:
+def modifier_choices(
+    distinct: Sequence[Effect], policy: DistinctModifiers = "59-or-x"
+) -> list[frozenset[str]]:
     """The acceptable 59/X choices for one line, given the edits that call for a modifier.
 
-    59 alone always works. Otherwise the X modifier that names the reason; when two edits give
-    two different reasons (say XS for a region apart from the CMT and XU for a time apart from
-    traction), the X modifiers that name each reason, together. Never 59 with an X.
+    59 alone works unless the payer takes only X modifiers. Otherwise the X modifier that names
+    the reason; when two edits give two different reasons (say XS for a region apart from the
+    CMT and XU for a time apart from traction), the X modifiers that name each reason, together
+    (not for a payer that takes only 59). Never 59 with an X.
     """
     if not distinct:
         return [frozenset()]
-    return [frozenset({"59"}), frozenset(e.modifier for e in distinct)]
+    fifty_nine = frozenset({"59"})
+    x = frozenset(e.modifier for e in distinct)
+    return {"59-or-x": [fifty_nine, x], "x-only": [x], "59-only": [fifty_nine]}[policy]
 
 
 def payer_modifiers(
     info: CodeInfo, facts: VisitFacts, profile: PayerProfile
 ) -> list[tuple[str, str, str]]:
     """(modifier, rule id, why) for the modifiers this payer wants on a line of this code."""
-    if not profile.medicare:
-        return []
     wanted: list[tuple[str, str, str]] = []
-    chiropractor = facts.provider == "chiropractor"
-    if info.is_therapy:
+    # Dry needling is a "sometimes therapy" code: therapy when a therapist furnishes it.
+    therapy = info.is_therapy or (info.family in SOMETIMES_THERAPY_FAMILIES and facts.therapist)
+    discipline = facts.discipline_modifier
+    plan = "an occupational therapy" if discipline == "GO" else "a physical therapy"
+    if therapy and profile.gp_required:
         wanted.append(
             (
-                "GP",
+                discipline,
                 "medicare-therapy-gp",
-                f"{info.code} is a therapy code billed to Medicare: it carries GP.",
+                f"{info.code} is a therapy code billed to Medicare under {plan} plan of care: "
+                f"it carries {discipline}.",
+            )
+            if profile.medicare
+            else (
+                discipline,
+                "payer-gp-required",
+                f"{info.code} is a therapy code and this payer ({profile.name}) requires "
+                f"{discipline} on therapy codes.",
             )
         )
+    if not profile.medicare:
+        return wanted
+    if therapy and facts.therapist and facts.over_therapy_threshold:
+        wanted.append(
+            (
+                "KX",
+                "medicare-therapy-kx",
+                f"{info.code}: the patient is over Medicare's annual therapy threshold and the "
+                "note documents medical necessity, so every therapy line carries KX.",
+            )
+        )
+    if therapy and facts.assistant_performed and info.family != "evaluation":
+        assistant = "CO" if discipline == "GO" else "CQ"
+        who = (
+            "an occupational therapy assistant (OTA)"
+            if assistant == "CO"
+            else ("a physical therapist assistant (PTA)")
+        )
+        wanted.append(
+            (
+                assistant,
+                "medicare-therapy-assistant",
+                f"{info.code} was furnished in whole or in part by {who}: {assistant}, "
+                f"beside {discipline}.",
+            )
+        )
+    chiropractor = facts.provider == "chiropractor"
     if chiropractor and info.code in SPINAL_CMT_CODES:
         if facts.care == "active":
             wanted.append(
@@ -403,7 +559,11 @@ def payer_modifiers(
                     "GZ, not AT.",
                 )
             )
-    if chiropractor and (info.is_therapy or info.family == "em" or info.code == "98943"):
+    if chiropractor and (
+        info.is_therapy
+        or info.family in ("em", *SOMETIMES_THERAPY_FAMILIES)
+        or info.code == "98943"
+    ):
         wanted.append(
             (
                 "GY",
@@ -413,6 +573,20 @@ def payer_modifiers(
             )
         )
     return wanted
+
+
+def g0283_rule(profile: PayerProfile) -> str:
+    return "medicare-g0283" if profile.medicare else "payer-g0283"
+
+
+def g0283_why(profile: PayerProfile) -> str:
+    """Why unattended e-stim is G0283 for this payer."""
+    if profile.medicare:
+        return "Unattended e-stim to Medicare is G0283; Medicare does not accept 97014."
+    return (
+        f"This payer ({profile.name}) wants G0283 for unattended e-stim, as Medicare does, "
+        "not 97014."
+    )
 
 
 def payer_modifier_skill(rule_id: str, facts: VisitFacts) -> str:

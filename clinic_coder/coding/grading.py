@@ -8,6 +8,9 @@ Scoring (also in docs/scoring.md, for students):
 - A line with a wrong code earns nothing for that line. When the wrong line stands in for a key
   line of the same kind of service (say 97124 written where the key has 97140), the two are
   marked together as one wrong line with one explanation, and there is no extra penalty.
+- A wrong code written for one of several services that one key line bills together (97124
+  for the Graston of a 97140 line) earns nothing and costs nothing; the key line's units are
+  marked as written.
 - Every extra line (over-coding: a code the visit does not support, a bundled service, a code
   billed twice, a code that is not in the catalog) costs 0.5 point.
 - A key line left out earns 0.
@@ -31,10 +34,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .catalog import CMT_CODES, SPINAL_CMT_CODES, Catalog, CodeInfo, default_catalog, normalize_code
-from .edits import describe_all, payer_modifier_skill, region_names
+from .edits import describe_all, g0283_rule, g0283_why, payer_modifier_skill, region_names
 from .rules import RULES, finding
 from .skills import skill_for_family
-from .techniques import NEVER_97112, TECHNIQUES
+from .techniques import NEVER_97112, TECHNIQUES, Technique
 from .types import (
     DISTINCT_MODIFIERS,
     X_MODIFIERS,
@@ -83,6 +86,9 @@ class _Match:
     wrong: dict[int, _Line]  # key line index -> the student's line with a wrong code
     extras: tuple[_Line, ...]
     ignored: tuple[_Line, ...]
+    # (key line index, the student's line): a wrong code written for one of the services that
+    # a matched key line bills together (97124 for the Graston of a 97140 line).
+    parts: tuple[tuple[int, _Line], ...]
     points: int
     available: int
 
@@ -139,7 +145,9 @@ def grade(
         _match(index, lines, answer, expected, catalog)
         for index, lines in enumerate(expected.alternatives)
     ]
-    best = max(matches, key=lambda m: (m.score, m.points, -m.index))
+    # Among equal scores, the key closest to what was written: a student who wrote XS where 59
+    # or XS is right is graded against the XS key, so XS is never criticised.
+    best = max(matches, key=lambda m: (m.score, m.points, -_distance(m), -m.index))
     ctx = _Context(expected, profile, catalog, answer, best)
 
     marks: list[LineMark] = []
@@ -158,6 +166,16 @@ def grade(
             LineMark(line.code, "extra", -EXTRA_PENALTY / 10, ("not on the key: over-coding",))
         )
         findings.extend(_extra_line(line, ctx))
+    for i, line in best.parts:
+        marks.append(
+            LineMark(
+                line.code,
+                "extra",
+                0.0,
+                (f"wrong code for part of the {best.lines[i].code} line: no points, no penalty",),
+            )
+        )
+        findings.append(_part_line(best.lines[i], line, ctx))
     for line in best.ignored:
         marks.append(LineMark(line.code, "extra", 0.0, ("0 units: bills nothing, no penalty",)))
         findings.append(
@@ -179,6 +197,14 @@ def grade(
         marks=tuple(marks),
         findings=tuple(findings),
         matched_alternative=best.index,
+    )
+
+
+def _distance(match: _Match) -> int:
+    """How many modifiers and units the matched lines differ by from this key's lines."""
+    return sum(
+        len(match.lines[i].modifiers ^ a.modifiers) + (match.lines[i].units != a.units)
+        for i, a in match.matched.items()
     )
 
 
@@ -273,7 +299,8 @@ def _match(
             if a.bills
             and a.position not in used
             and group
-            and _group(catalog.find(a.code)) == group
+            and _can_stand_for(info, catalog.find(a.code))
+            and not _for_its_own_service(a, line, lines, expected)
             and (
                 a.code not in matched_units
                 or _stands_in(a, line, matched_units[a.code], info, catalog, expected)
@@ -284,6 +311,13 @@ def _match(
             choice = min(options, key=lambda a: (a.minutes != line.minutes, a.position))
             wrong[i] = choice
             used.add(choice.position)
+    parts = []
+    for a in rest:
+        if a.bills and a.position not in used:
+            i = _part_of(a, lines, matched, expected, catalog)
+            if i is not None:
+                parts.append((i, a))
+                used.add(a.position)
     extras = tuple(a for a in rest if a.bills and a.position not in used)
     points = sum(_credit(lines[i], a, expected) for i, a in matched.items())
     points -= EXTRA_PENALTY * len(extras)
@@ -292,7 +326,34 @@ def _match(
         # Nothing billable: the claim is worth one line's points for recognising that.
         available = LINE_POINTS
         points += LINE_POINTS
-    return _Match(index, lines, matched, wrong, extras, ignored, points, available)
+    return _Match(index, lines, matched, wrong, extras, ignored, tuple(parts), points, available)
+
+
+def _part_of(
+    answer: _Line,
+    lines: tuple[ClaimLine, ...],
+    matched: dict[int, _Line],
+    expected: ExpectedClaim,
+    catalog: Catalog,
+) -> int | None:
+    """The key line this extra line splits off a service of, if any: the key line bills
+    several services under one code, the student's line of that code falls short of it, and
+    this line is the same kind of service with the minutes of one of them."""
+    for i, line in matched.items():
+        key = lines[i]
+        sources = [expected.services[j].service for j in key.sources]
+        short = line.units != key.units or (
+            line.minutes is not None and key.minutes is not None and line.minutes != key.minutes
+        )
+        if (
+            len(sources) > 1
+            and short
+            and answer.code != key.code
+            and _same_kind(catalog.find(key.code), catalog.find(answer.code))
+            and (answer.minutes is None or answer.minutes in {s.minutes for s in sources})
+        ):
+            return i
+    return None
 
 
 def _noted_minutes(line: ClaimLine, expected: ExpectedClaim) -> int | None:
@@ -309,6 +370,27 @@ def _group(info: CodeInfo | None) -> str | None:
     if info is None:
         return None
     return {"modality": "modality", "cmt": "cmt", "em": "em"}.get(info.family, "procedure")
+
+
+def _for_its_own_service(
+    answer: _Line, line: ClaimLine, lines: tuple[ClaimLine, ...], expected: ExpectedClaim
+) -> bool:
+    """The written code is that of another service of the visit which this key does not bill
+    (a 97140 that earns no unit, a bundled one): the line was meant for that service, so it is
+    an extra line explained by that service, not a wrong code for this key line - unless it
+    carries this key line's minutes."""
+    own = {s.code for s in expected.services} - {k.code for k in lines}
+    return answer.code in own and answer.minutes != _noted_minutes(line, expected)
+
+
+def _can_stand_for(key: CodeInfo | None, written: CodeInfo | None) -> bool:
+    """Whether a written code can be a wrong choice for a key line's service: codes of one
+    group, or manipulation written for a mobilization (and the other way round)."""
+    group = _group(key)
+    return bool(group) and (
+        _group(written) == group
+        or bool(key and written and {key.family, written.family} == {"cmt", "manual-therapy"})
+    )
 
 
 def _stands_in(
@@ -437,6 +519,26 @@ def _units_findings(line: ClaimLine, answer: _Line, ctx: _Context) -> list[Findi
         ]
     key_units = " or ".join(map(str, sorted({k.units for k in _key_lines(line.code, ctx)})))
     said = f"{line.code}: you billed {plural(answer.units, 'unit')}; the key has {key_units}. "
+    uncapped = ctx.expected.unit_result.uncapped
+    if uncapped and answer.units > max(k.units for k in _key_lines(line.code, ctx)):
+        earned = " or ".join(map(str, sorted({a.get(line.code, 0) for a in uncapped})))
+        text = said + (
+            f"By its minutes {line.code} earns {earned}, but this payer ({ctx.profile.name}) "
+            + " and ".join(
+                cap
+                for cap in (
+                    f"pays at most {ctx.profile.unit_cap_per_code} units of one timed code"
+                    if ctx.profile.unit_cap_per_code
+                    else "",
+                    f"pays at most {ctx.profile.unit_cap_per_visit} timed units in a visit"
+                    if ctx.profile.unit_cap_per_visit
+                    else "",
+                )
+                if cap
+            )
+            + "."
+        )
+        return [finding("payer-unit-cap", text, skill=ctx.units_skill, line_code=line.code)]
     if ctx.cms:
         return [
             finding(
@@ -489,9 +591,27 @@ def _modifier_findings(line: ClaimLine, answer: _Line, ctx: _Context) -> list[Fi
         reasons = _reasons(ctx, code, lambda r: bool(r.options & DISTINCT_MODIFIERS))
         why = " ".join(r.why for r in reasons)
         rule = reasons[0].rule_id if reasons else "distinct-service-modifier"
+        policy = ctx.profile.distinct_modifiers
         if distinct_needed and not distinct_given:
-            text = f"{code} needs 59 or {_x_choice(ctx, code)}: {why}"
+            needs = {
+                "59-or-x": f"59 or {_x_choice(ctx, code)}",
+                "x-only": _x_choice(ctx, code),
+                "59-only": "59",
+            }[policy]
+            text = f"{code} needs {needs}: {why}"
             findings.append(_cite("distinct-service-modifier", text, code, also=rule))
+        elif distinct_needed and policy != "59-or-x" and _other_policy(distinct_given, policy):
+            text = (
+                f"{code}: this payer ({ctx.profile.name}) takes "
+                + (
+                    f"only the X modifiers for a distinct service, not 59: {_x_choice(ctx, code)} "
+                    "here."
+                    if policy == "x-only"
+                    else "only 59 for a distinct service, not the X modifiers."
+                )
+                + f" {why}"
+            )
+            findings.append(_cite("payer-distinct-modifiers", text, code, also=rule))
         elif distinct_needed:
             text = f"{code}: {_wrong_x(ctx, code, distinct_given)} {why}"
             findings.append(_cite("distinct-service-modifier", text, code, also=rule))
@@ -512,6 +632,14 @@ def _modifier_findings(line: ClaimLine, answer: _Line, ctx: _Context) -> list[Fi
     for modifier in sorted(given - required - optional - DISTINCT_MODIFIERS - {"52"}):
         findings.append(_unneeded(modifier, code, ctx))
     return findings
+
+
+def _other_policy(given: frozenset[str], policy: str) -> bool:
+    """The modifier written is one a payer of the other kind would take (59 where only X modifiers
+    are taken, an X modifier where only 59 is)."""
+    if policy == "x-only":
+        return given == {"59"}
+    return bool(given & X_MODIFIERS) and "59" not in given
 
 
 # What each X modifier says about the service (coding-rules.md section 4; CMS asks for XU only
@@ -644,10 +772,40 @@ def _unneeded(modifier: str, code: str, ctx: _Context) -> Finding:
             else "it does not apply to this line."
         )
         return finding("medicare-chiro-gy", text, line_code=code)
-    if modifier == "GP":
-        text = f"{code}: GP goes on therapy codes only; {code} is not one."
+    if modifier in ("GP", "GO"):
+        info = ctx.catalog.find(code)
+        therapy = bool(info and info.is_therapy)
+        if therapy and modifier != facts.discipline_modifier:
+            text = (
+                f"{code}: {modifier} is the wrong discipline: this provider's therapy carries "
+                f"{facts.discipline_modifier} (GP physical therapy, GO occupational therapy)."
+            )
+        else:
+            text = f"{code}: {modifier} goes on therapy codes only; {code} is not one."
         skill = payer_modifier_skill("medicare-therapy-gp", facts)
         return finding("medicare-therapy-gp", text, skill=skill, line_code=code)
+    if modifier == "KX":
+        text = f"{code}: KX attests that therapy over Medicare's annual threshold is medically " + (
+            "necessary; this claim is not for Medicare."
+            if not medicare
+            else "necessary and documented; this patient is not over the threshold."
+            if not facts.over_therapy_threshold
+            else "necessary; it goes on therapy lines only."
+        )
+        return finding("medicare-therapy-kx", text, line_code=code)
+    if modifier in ("CQ", "CO"):
+        info = ctx.catalog.find(code)
+        text = f"{code}: {modifier} marks a service furnished by a therapy assistant; " + (
+            "this claim is not for Medicare."
+            if not medicare
+            else "an evaluation is the therapist's own work, never an assistant's."
+            if info and info.family == "evaluation"
+            else "the note says no assistant took part."
+            if not facts.assistant_performed
+            else f"this provider's assistant modifier is "
+            f"{'CO' if facts.discipline_modifier == 'GO' else 'CQ'}."
+        )
+        return finding("medicare-therapy-assistant", text, line_code=code)
     if modifier == "25":
         text = (
             f"{code}: 25 goes only on an office visit (E/M) billed with CMT that is significant "
@@ -658,14 +816,32 @@ def _unneeded(modifier: str, code: str, ctx: _Context) -> Finding:
     return finding("modifier-not-needed", text, line_code=code)
 
 
+def _part_line(line: ClaimLine, answer: _Line, ctx: _Context) -> Finding:
+    """A wrong code written for one of the services a key line bills together."""
+    sources = ctx.sources(line)
+    mine = [s for s in sources if s.service.minutes == answer.minutes] or sources
+    found = _code_choice(line, answer, ctx, services=mine[:1])
+    if line.minutes is not None:
+        minutes = " + ".join(str(s.counted_minutes or 0) for s in sources)
+        extra = (
+            f" So its minutes belong on the {line.code} line: {minutes} = {line.minutes} "
+            f"minutes of {line.code}, {plural(line.units, 'unit')} on this claim."
+        )
+    else:
+        extra = f" It belongs on the {line.code} line, {plural(line.units, 'unit')}."
+    return Finding(found.rule_id, found.skill, found.severity, found.message + extra, answer.code)
+
+
 def _wrong_line(line: ClaimLine, answer: _Line, ctx: _Context) -> tuple[LineMark, list[Finding]]:
     reasons = (f"wrong code: the key has {line.code}",)
     mark = LineMark(answer.code, "wrong", 0.0, reasons)
     return mark, [_code_choice(line, answer, ctx)]
 
 
-def _code_choice(line: ClaimLine, answer: _Line, ctx: _Context) -> Finding:
-    sources = ctx.sources(line)
+def _code_choice(
+    line: ClaimLine, answer: _Line, ctx: _Context, services: list[CodedService] | None = None
+) -> Finding:
+    sources = services if services is not None else ctx.sources(line)
     techniques = list(dict.fromkeys(TECHNIQUES[s.service.technique] for s in sources))
     expected_info = ctx.info(line.code)
     answer_info = ctx.catalog.find(answer.code)
@@ -675,11 +851,9 @@ def _code_choice(line: ClaimLine, answer: _Line, ctx: _Context) -> Finding:
         f"{what}; the right code is {line.code} ({expected_info.descriptor})."
     )
     skill = skill_for_family(expected_info.family)
-    if ctx.profile.medicare and answer.code == "97014" and line.code == "G0283":
+    if answer.code == "97014" and line.code == "G0283":
         return finding(
-            "medicare-g0283",
-            f"{said} Medicare does not accept 97014: unattended e-stim is G0283.",
-            line_code=answer.code,
+            g0283_rule(ctx.profile), f"{said} {g0283_why(ctx.profile)}", line_code=answer.code
         )
     if line.code in SPINAL_CMT_CODES and answer.code in CMT_CODES:
         regions = sorted({r for s in sources for r in s.service.regions})
@@ -691,10 +865,12 @@ def _code_choice(line: ClaimLine, answer: _Line, ctx: _Context) -> Finding:
     if line.code == "98943" and answer.code in CMT_CODES:
         text = f"{said} Manipulation outside the spine is 98943, whatever the number of regions."
         return finding("cmt-extraspinal", text, line_code=answer.code)
+    if answer_info and {expected_info.family, answer_info.family} == {"cmt", "manual-therapy"}:
+        return _manipulation_or_mobilization(said, line, answer.code, techniques, ctx)
     if expected_info.family == "em":
         text = f"{said} Bill the E/M level the note documents."
         return finding("em-level", text, line_code=answer.code)
-    reasons = " ".join(t.reason for t in techniques)
+    reasons = " ".join(t.reason_for(ctx.profile.medicare) for t in techniques)
     if answer.code == "97112" and any(t.is_soft_tissue for t in techniques):
         return finding(
             "never-97112-for-soft-tissue",
@@ -712,6 +888,29 @@ def _code_choice(line: ClaimLine, answer: _Line, ctx: _Context) -> Finding:
     return finding(rule, f"{said} {reasons}", skill=skill, line_code=answer.code)
 
 
+def _manipulation_or_mobilization(
+    said: str, line: ClaimLine, written: str, techniques: list[Technique], ctx: _Context
+) -> Finding:
+    if line.code in CMT_CODES:
+        text = (
+            f"{said} Manipulation by a chiropractor is chiropractic manipulative treatment: "
+            "spinal CMT 98940-98942 by the number of spinal regions, extraspinal 98943. 97140 is "
+            "for mobilization, and for manipulation that is not chiropractic."
+        )
+        return finding("mobilization-not-cmt", text, skill="code-choice-cmt", line_code=written)
+    if any(t.key == "joint_mobilization" for t in techniques):
+        text = (
+            f"{said} A mobilization is not a manipulation: it moves the joint passively within "
+            "its range, in graded movements (grades I to IV) the patient could stop, with no "
+            "high-velocity thrust (grade V). The CMT codes 98940-98943 are a chiropractor's "
+            "manipulation only; mobilization is manual therapy, 97140."
+        )
+    else:
+        reasons = " ".join(t.reason_for(ctx.profile.medicare) for t in techniques)
+        text = f"{said} The CMT codes 98940-98943 are a chiropractor's manipulation only. {reasons}"
+    return finding("mobilization-not-cmt", text, line_code=written)
+
+
 def _missing_line(line: ClaimLine, ctx: _Context) -> tuple[LineMark, list[Finding]]:
     sources = ctx.sources(line)
     info = ctx.info(line.code)
@@ -724,7 +923,11 @@ def _missing_line(line: ClaimLine, ctx: _Context) -> tuple[LineMark, list[Findin
         text += _cms_arithmetic(line.code, ctx)
         found = finding("cms-leftover-units", text, line_code=line.code)
     else:
-        reasons = " ".join(dict.fromkeys(TECHNIQUES[s.service.technique].reason for s in sources))
+        reasons = " ".join(
+            dict.fromkeys(
+                TECHNIQUES[s.service.technique].reason_for(ctx.profile.medicare) for s in sources
+            )
+        )
         skill = "em-with-cmt" if "25" in line.modifiers else skill_for_family(info.family)
         found = finding(
             "missing-line", f"{text} {reasons}".strip(), skill=skill, line_code=line.code
@@ -753,7 +956,7 @@ def _extra_line(answer: _Line, ctx: _Context) -> list[Finding]:
         return [finding(s.excluded_by, text, skill=skill, line_code=code)]
     if services and info.timed and not ctx.expected.instructor_key:
         return [_no_unit(code, ctx)]
-    if ctx.profile.medicare and code == "97014":
+    if ctx.profile.unattended_estim_code == "G0283" and code == "97014":
         return []  # the claim-wide 97014 check explains it
     text = f"Nothing in the note is billed as {info.label}: the line is over-coding."
     return [finding("extra-line", text, skill=skill_for_family(info.family), line_code=code)]
@@ -823,7 +1026,8 @@ def check_at_with_ga(ctx: _Context) -> list[Finding]:
 
 
 def check_97014_to_medicare(ctx: _Context) -> list[Finding]:
-    if not ctx.profile.medicare:
+    """97014 to a payer that wants G0283 (Medicare, or a commercial payer set that way)."""
+    if ctx.profile.unattended_estim_code != "G0283":
         return []
     # A 97014 written where the key has G0283 is already explained by its code-choice finding.
     explained = {
@@ -831,8 +1035,10 @@ def check_97014_to_medicare(ctx: _Context) -> list[Finding]:
     }
     return [
         finding(
-            "medicare-g0283",
-            "97014 billed to Medicare: Medicare does not accept 97014; unattended e-stim is G0283.",
+            g0283_rule(ctx.profile),
+            "97014 billed to Medicare: Medicare does not accept 97014; unattended e-stim is G0283."
+            if ctx.profile.medicare
+            else f"97014 billed to {ctx.profile.name}: {g0283_why(ctx.profile)}",
             line_code="97014",
         )
         for a in ctx.answer
@@ -860,6 +1066,7 @@ def _student_timed_units(ctx: _Context) -> dict[str, int] | None:
     arithmetic is judged apart from the code choice.
     """
     stands_for = {a.position: ctx.match.lines[i].code for i, a in ctx.match.wrong.items()}
+    stands_for |= {a.position: ctx.match.lines[i].code for i, a in ctx.match.parts}
     units = dict.fromkeys(ctx.timed_minutes(), 0)
     for a in ctx.answer:
         code = stands_for.get(a.position, a.code)
@@ -906,7 +1113,28 @@ def check_pooled_minutes(ctx: _Context) -> list[Finding]:
     # Pooling shows on a code the student billed: a code left off the claim is a missing
     # line, even when the pooled allocation happens to give it nothing too.
     pooled_shows = any(units and units != per_code[c] for c, units in student.items())
-    if not pooled_shows or student not in [dict(a) for a in pooled.alternatives]:
+    if student not in [dict(a) for a in pooled.alternatives]:
+        return []
+    # A code dropped that pooling gives nothing in every allocation, while its own minutes earn
+    # a unit: pooling explains why it is missing (under a tie it may simply be forgotten).
+    dropped = [
+        c
+        for c, units in student.items()
+        if units == 0 and per_code[c] and all(a[c] == 0 for a in pooled.alternatives)
+    ]
+    if dropped and not pooled_shows:
+        text = (
+            "Per code: each code's own minutes, don't pool. "
+            + ", ".join(f"{c} {timed[c]} min: {per_code[c]}" for c in dropped)
+            + " on its own minutes. Added together ("
+            + " + ".join(map(str, timed.values()))
+            + f" = {pooled.total_timed_minutes} minutes, {plural(pooled.timed_units, 'unit')}) "
+            "as the CMS rule does, the units would go to the codes with more minutes and "
+            + " and ".join(dropped)
+            + " would earn none, which is what your claim shows."
+        )
+        return [finding("per-code-no-pooling", text)]
+    if not pooled_shows:
         return []
     text = (
         "You added the minutes of different codes together ("
@@ -920,63 +1148,98 @@ def check_pooled_minutes(ctx: _Context) -> list[Finding]:
 
 
 def check_untimed_minutes_counted(ctx: _Context) -> list[Finding]:
-    """The answer's timed units are what counting the untimed (or unattended) minutes as minutes
-    of a timed code would give.
+    """The answer's timed units are what counting minutes that never count would give: those of
+    a timed service left off the claim by an edit (bundled), or of untimed or unattended ones.
 
+    The bundled services are tried first, one at a time and then together: a student who counted
+    a bundled myofascial release into 97110 is told so, not blamed for the traction beside it.
     Named only when that fits the answer better than the other unit findings: an answer that is
     the per-code rounding (CMS payer) or the pooled minutes (per-code payer) is explained by
-    those, even if the untimed minutes happen to give the same total.
+    those, even if the extra minutes happen to give the same total.
     """
     timed = ctx.timed_minutes()
     student = _student_timed_units(ctx)
+    result = ctx.expected.unit_result
     if not timed or student is None:
         return []
-    counted = [
+    if student in [{c: a[c] for c in timed} for a in result.alternatives]:
+        return []
+    bundled = [
+        s
+        for s in ctx.expected.services
+        if not s.billable
+        and s.counted_minutes is not None
+        and s.service.attended
+        and s.service.minutes
+        and s.excluded_by != "timed-minutes-attended-only"
+    ]
+    untimed = [
         s
         for s in ctx.expected.services
         if (s.counted_minutes is None or not s.service.attended) and s.service.minutes
     ]
-    untimed = sum(s.service.minutes or 0 for s in counted)
+    groups = [[s] for s in bundled] + ([bundled] if len(bundled) > 1 else [])
+    for group in groups:
+        found = _extra_minutes_finding(ctx, student, group, bundled=True)
+        if found:
+            return found
+    return _extra_minutes_finding(ctx, student, untimed, bundled=False) if untimed else []
+
+
+def _extra_minutes_finding(
+    ctx: _Context, student: dict[str, int], services: list[CodedService], *, bundled: bool
+) -> list[Finding]:
+    timed = ctx.timed_minutes()
     result = ctx.expected.unit_result
-    if not counted or student in [{c: a[c] for c in timed} for a in result.alternatives]:
-        return []
-    what = _minutes_of(counted, untimed)
+    extra = sum(s.service.minutes or 0 for s in services)
+    if bundled:
+        what = f"{extra} minutes of {describe_all(services)}"
+        rule = "bundled-minutes-not-counted"
+        why = (
+            ("it is" if len(services) == 1 else "they are")
+            + " not billed ("
+            + "; ".join(dict.fromkeys(RULES[s.excluded_by].title.lower() for s in services))
+            + "), and the minutes of a service that is not billed count toward no code"
+        )
+    else:
+        what = _minutes_of(services, extra)
+        rule = "untimed-minutes-not-timed"
+        why = "only attended minutes of timed codes count"
     per_code = {c: units_for_minutes(m) for c, m in timed.items()}
     if ctx.cms:
         total = result.total_timed_minutes
-        wrong = units_for_minutes(total + untimed)
+        wrong = units_for_minutes(total + extra)
         if student == per_code or wrong == result.timed_units or sum(student.values()) != wrong:
             return []
         counted_with = [
             {c: a[c] for c in timed}
             for code in timed
-            for a in cms_units({**timed, code: timed[code] + untimed}, ctx.catalog).alternatives
+            for a in cms_units({**timed, code: timed[code] + extra}, ctx.catalog).alternatives
         ]
         if student not in counted_with:
             return []
         text = (
             f"Your timed units add up to {wrong}: that is what {total} timed minutes + {what} "
-            f"= {total + untimed} minutes would give, so it looks as if those minutes were "
-            "counted. Only attended minutes of timed codes count: "
-            f"{total} minutes give {plural(result.timed_units, 'unit')}."
+            f"= {total + extra} minutes would give, so it looks as if those minutes were "
+            f"counted. But {why}: {total} minutes give {plural(result.timed_units, 'unit')}."
         )
         # A warning: the unit error itself is already marked; this names its likely cause.
-        return [finding("untimed-minutes-not-timed", text, severity="warning")]
+        return [finding(rule, text, severity="warning")]
     pooled = cms_units(timed, ctx.catalog)
     if student in [dict(a) for a in pooled.alternatives]:
         return []  # the pooling finding explains it
     off = [c for c in timed if student[c] != per_code[c]]
-    if len(off) != 1 or student[off[0]] != units_for_minutes(timed[off[0]] + untimed):
+    if len(off) != 1 or student[off[0]] != units_for_minutes(timed[off[0]] + extra):
         return []
     code = off[0]
     minutes = timed[code]
     text = (
         f"{code}: you billed {plural(student[code], 'unit')}, what its own {minutes} minutes + "
-        f"{what} = {minutes + untimed} minutes would give, so it looks as if those minutes were "
-        f"counted with {code}. Only its own attended minutes count: {minutes} minutes, and "
+        f"{what} = {minutes + extra} minutes would give, so it looks as if those minutes were "
+        f"counted with {code}. But {why}: {code} has its own {minutes} minutes, and "
         f"{band(minutes)}."
     )
-    return [finding("untimed-minutes-not-timed", text, severity="warning", line_code=code)]
+    return [finding(rule, text, severity="warning", line_code=code)]
 
 
 def _minutes_of(services: list[CodedService], total: int) -> str:

@@ -33,6 +33,16 @@ SRC_NCCI = (
     "CMS NCCI procedure-to-procedure edits and the NCCI Policy Manual for Medicare Services "
     "(physical medicine chapter)"
 )
+SRC_NCCI_CMT = (
+    "NCCI Policy Manual for Medicare Services, chapter XI (medicine), on CMT with physical "
+    "medicine services: 97112, 97124 and 97140 are not separately reportable in a spinal region "
+    "undergoing CMT (as quoted by Dynamic Chiropractic)"
+)
+SRC_CMT_97140 = (
+    f"{SRC_NCCI_CMT}; NCCI procedure-to-procedure edits pairing 98940-98943 with 97140 "
+    "(modifier indicator 1); payer billing policies: 97140 is not separately paid with "
+    "98940-98943 for the same region"
+)
 SRC_MODIFIERS = "CMS MLN fact sheet on proper use of modifier 59 and the XE, XS, XP, XU modifiers"
 SRC_MEDICARE_CHIRO = (
     "Medicare coverage of chiropractic services (Medicare Benefit Policy Manual, ch. 15, "
@@ -40,6 +50,18 @@ SRC_MEDICARE_CHIRO = (
 )
 SRC_MPFS = "Medicare Physician Fee Schedule: status indicator B (bundled, never paid separately)"
 SRC_CPT_CMT = "CPT guidelines for chiropractic manipulative treatment and modifier 25"
+SRC_PAYER = (
+    "The payer's own billing policy (commercial payer medical and reimbursement policies), set "
+    "in the case's payer profile"
+)
+SRC_KX = (
+    "Medicare Claims Processing Manual, ch. 5, section 10.3 (the annual therapy threshold and "
+    "the KX modifier)"
+)
+SRC_ASSISTANT = (
+    "Medicare Claims Processing Manual, ch. 5, section 20.1 (discipline modifiers GP/GO and the "
+    "CQ/CO modifiers for services furnished in whole or in part by a PTA or OTA)"
+)
 SRC_APP = "Clinic Coder grading (docs/scoring.md)"
 
 _ALL: tuple[Rule, ...] = (
@@ -73,6 +95,18 @@ _ALL: tuple[Rule, ...] = (
         "code-choice-neuromuscular",
     ),
     Rule(
+        "mobilization-not-cmt",
+        "Mobilization is 97140; a chiropractor's manipulation is CMT",
+        "A joint mobilization moves a joint passively within its range, in graded movements "
+        "(grades I to IV) the patient could stop; a manipulation is a high-velocity thrust "
+        "(grade V). Mobilization, and any manipulation that is not chiropractic, is manual "
+        "therapy, 97140. The CMT codes 98940-98943 are a chiropractor's manipulation only.",
+        "CPT descriptors of 97140 (manual therapy: mobilization/manipulation) and 98940-98943 "
+        "(chiropractic manipulative treatment), paraphrased; the graded (Maitland) scale of "
+        "joint mobilization and manipulation",
+        "code-choice-manual-therapy",
+    ),
+    Rule(
         "cmt-spinal-regions",
         "Spinal CMT is coded by the number of spinal regions",
         "Count the spinal regions manipulated (cervical, thoracic, lumbar, sacral, pelvic): "
@@ -95,6 +129,24 @@ _ALL: tuple[Rule, ...] = (
         "patient, 99211-99215 for an established one.",
         SRC_CATALOG,
         "code-choice-em",
+    ),
+    Rule(
+        "evaluation-level",
+        "Therapy evaluations are coded by complexity",
+        "A physical therapist's evaluation is 97161 (low), 97162 (moderate) or 97163 (high "
+        "complexity), a re-evaluation 97164; an occupational therapist's 97165, 97166, 97167, "
+        "re-evaluation 97168. Bill the complexity the note documents; untimed, one unit.",
+        SRC_CATALOG,
+        "code-choice-evaluation",
+    ),
+    Rule(
+        "group-therapy-not-one-on-one",
+        "Group therapy (97150) is not one-on-one time",
+        "97150 is for a provider treating two or more patients at once: untimed, one unit, and "
+        "its minutes never join the timed minutes. The same time is never billed also as "
+        "one-on-one exercise (97110).",
+        f"CPT descriptor of 97150, paraphrased; {SRC_CMS_UNITS} (group therapy is untimed)",
+        "code-choice-therapy-other",
     ),
     Rule(
         "medicare-g0283",
@@ -138,6 +190,15 @@ _ALL: tuple[Rule, ...] = (
         "are never added to the timed minutes that decide the units.",
         SRC_CMS_UNITS,
         "untimed-codes",
+    ),
+    Rule(
+        "bundled-minutes-not-counted",
+        "Minutes of a service not billed count for no code",
+        "When an edit leaves a timed service off the claim (97140 bundled into the CMT or done "
+        "during mechanical traction, 97530 in the block of 97140), its minutes are left out of "
+        "the units too: never move them to another code such as 97110.",
+        f"{SRC_TIME}; {SRC_NCCI}",
+        "units-cms",
     ),
     Rule(
         "cms-8-minute-rule",
@@ -220,21 +281,23 @@ _ALL: tuple[Rule, ...] = (
     # Bundling
     Rule(
         "ncci-cmt-97140",
-        "Manual therapy with spinal CMT",
-        "97140 is bundled with spinal CMT (98940-98942). It is billable only on a region that "
-        "was not manipulated, with 59 or XS on 97140. On a manipulated region it is part of "
-        "the CMT and not billed.",
-        SRC_NCCI,
+        "Manual therapy with CMT",
+        "97140 is bundled with CMT, spinal (98940-98942) or extraspinal (98943). It is "
+        "billable only on a region that was not manipulated, with 59 or XS on 97140. On a "
+        "manipulated region (for 98943 the extremity or other extraspinal region it "
+        "manipulated) it is part of the CMT and not billed.",
+        SRC_CMT_97140,
         "bundling-cmt",
     ),
     Rule(
         "ncci-cmt-97124-97112",
-        "Massage or neuromuscular re-education with spinal CMT",
-        "97124 and 97112 billed with spinal CMT need 59 or an X modifier on 97124/97112 "
-        "(XS when on a region that was not manipulated). Whether massage (97124) must be on a "
-        "region that was not manipulated depends on the payer: sources disagree, so the "
-        "case's payer profile decides.",
-        SRC_NCCI,
+        "Massage or neuromuscular re-education with CMT",
+        "97124 and 97112 billed with CMT (98940-98943) need 59 or an X modifier on 97124/97112: XS "
+        "when on a region that was not manipulated. The NCCI policy manual treats 97112, 97124 "
+        "and 97140 alike: not separately reportable in a spinal region undergoing CMT. Some "
+        "payers still accept 97124 or 97112 on the manipulated region as a distinct service "
+        "(59 or XU); the case's payer profile says which reading applies, for both codes.",
+        SRC_NCCI_CMT,
         "bundling-cmt",
     ),
     Rule(
@@ -341,12 +404,69 @@ _ALL: tuple[Rule, ...] = (
     ),
     Rule(
         "medicare-therapy-gp",
-        "Medicare: GP on therapy codes",
-        "Therapy codes (the physical medicine procedures and modalities, G0283 included) "
-        "billed to Medicare carry GP, the modifier for services under a physical therapy "
-        "plan of care, also when a chiropractor bills them with GY.",
-        SRC_MEDICARE_CHIRO,
+        "Medicare: GP (or GO) on therapy codes",
+        "Therapy codes (the physical medicine procedures and modalities, G0283 included, and "
+        "the evaluations) billed to Medicare carry the discipline's modifier: GP for services "
+        "under a physical therapy plan of care, also when a chiropractor bills them with GY; "
+        "GO for an occupational therapist's. Dry needling (20560, 20561) is a 'sometimes "
+        "therapy' code: GP when a therapist furnishes it.",
+        f"{SRC_MEDICARE_CHIRO}; {SRC_ASSISTANT}",
         "medicare-chiro",
+    ),
+    Rule(
+        "medicare-therapy-kx",
+        "Medicare: KX over the annual therapy threshold",
+        "Once a patient's therapy for the year passes Medicare's threshold amount, each "
+        "therapy line carries KX, which attests that the services are medically necessary "
+        "and the record shows it. Under the threshold, or without that documentation, no KX.",
+        SRC_KX,
+        "medicare-therapy",
+    ),
+    Rule(
+        "medicare-therapy-assistant",
+        "Medicare: CQ or CO for an assistant's services",
+        "A therapy service furnished in whole or in part by a physical therapist assistant "
+        "carries CQ, by an occupational therapy assistant CO, beside GP or GO (Medicare pays "
+        "it at a reduced rate). Evaluations are the therapist's own work, never an "
+        "assistant's, so they never carry CQ or CO.",
+        SRC_ASSISTANT,
+        "medicare-therapy",
+    ),
+    # Payer settings (the case's payer profile)
+    Rule(
+        "payer-gp-required",
+        "This payer requires GP on therapy codes",
+        "Some commercial payers, like Medicare, want GP (services under a physical therapy plan "
+        "of care) on every therapy code; the case's payer profile says so. Where it is not "
+        "required, GP is accepted but not needed.",
+        SRC_PAYER,
+        "modifiers",
+    ),
+    Rule(
+        "payer-g0283",
+        "This payer wants G0283 for unattended e-stim",
+        "Some commercial payers follow Medicare and want G0283, not 97014, for unattended "
+        "electrical stimulation; the case's payer profile says so.",
+        SRC_PAYER,
+        "code-choice-modalities",
+    ),
+    Rule(
+        "payer-distinct-modifiers",
+        "Which distinct-service modifiers this payer takes",
+        "Payers differ: many take 59 or the X modifier that says why the service is distinct; "
+        "some take only the X modifiers (XE, XS, XP, XU); a few still take only 59. The "
+        "case's payer profile says which.",
+        f"{SRC_MODIFIERS}; {SRC_PAYER}",
+        "modifiers",
+    ),
+    Rule(
+        "payer-unit-cap",
+        "This payer caps timed units",
+        "Some payers pay at most a set number of timed units in one visit, or of one code. "
+        "Count the units by the payer's method first, then bill no more than the cap; which "
+        "line gives up units is the provider's choice, so any split within the cap is right.",
+        SRC_PAYER,
+        "units-cms",
     ),
     # Writing claim lines
     Rule(

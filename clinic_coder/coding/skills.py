@@ -9,6 +9,10 @@ SKILLS: dict[str, str] = {
     "code-choice-cmt": "Choosing the chiropractic manipulation code (98940-98943)",
     "code-choice-em": "Choosing the office visit (E/M) code",
     "code-choice-clinic": "Using clinic-internal codes",
+    "code-choice-evaluation": "Choosing therapy evaluation codes (97161-97168)",
+    "code-choice-therapy-other": (
+        "Choosing group therapy, tests, orthotic and wheelchair training, dry needling"
+    ),
     "units-cms": "Units by the CMS 8-minute rule",
     "units-per-code": "Units per code (each code on its own minutes)",
     "untimed-codes": "Untimed codes: one unit, minutes never count",
@@ -16,6 +20,7 @@ SKILLS: dict[str, str] = {
     "bundling-therapy": "Therapy codes billed together (NCCI edits, bundled codes)",
     "modifiers": "Modifiers 59 and X{EPSU}",
     "medicare-chiro": "Medicare rules for chiropractors (AT, GA, GZ, GY, GP)",
+    "medicare-therapy": "Medicare therapy modifiers (KX over the threshold, CQ/CO for assistants)",
     "em-with-cmt": "Office visit billed with manipulation (modifier 25)",
     "claim-lines": "Writing claim lines: real codes, one line per code, whole units",
 }
@@ -30,6 +35,10 @@ _FAMILY_SKILLS: dict[str, str] = {
     "modality": "code-choice-modalities",
     "cmt": "code-choice-cmt",
     "em": "code-choice-em",
+    "evaluation": "code-choice-evaluation",
+    "group": "code-choice-therapy-other",
+    "therapy-other": "code-choice-therapy-other",
+    "needling": "code-choice-therapy-other",
 }
 
 

@@ -22,6 +22,14 @@ class Technique:
     family: str
     reason: str
     attributes: tuple[str, ...] = ()
+    # What Medicare does differently; shown only when the payer is Medicare.
+    medicare_note: str = ""
+
+    def reason_for(self, medicare: bool) -> str:
+        """The reason as the case's payer should read it: no Medicare talk for other payers."""
+        if medicare and self.medicare_note:
+            return f"{self.reason} {self.medicare_note}"
+        return self.reason
 
     @property
     def is_soft_tissue(self) -> bool:
@@ -279,9 +287,9 @@ _TECHNIQUES: tuple[Technique, ...] = (
         "97032",
         "modality",
         "Electrical stimulation with the provider in constant attendance is 97032, a timed "
-        "code. E-stim left to run unattended is a different, untimed code (97014, or G0283 for "
-        "Medicare).",
+        "code. E-stim left to run unattended is a different, untimed code (97014).",
         ("constant_attendance",),
+        medicare_note="Unattended e-stim to Medicare is G0283.",
     ),
     Technique(
         "iontophoresis",
@@ -298,18 +306,18 @@ _TECHNIQUES: tuple[Technique, ...] = (
         "hot pack",
         "97010",
         "modality",
-        "Hot or cold packs are 97010, untimed, one per day. Medicare never pays it separately "
-        "(bundled, status B).",
+        "Hot or cold packs are 97010, untimed, one unit per day.",
         ("untimed", "supervised"),
+        medicare_note="Medicare never pays it separately (bundled, status B).",
     ),
     Technique(
         "cold_pack",
         "cold pack",
         "97010",
         "modality",
-        "Hot or cold packs are 97010, untimed, one per day. Medicare never pays it separately "
-        "(bundled, status B).",
+        "Hot or cold packs are 97010, untimed, one unit per day.",
         ("untimed", "supervised"),
+        medicare_note="Medicare never pays it separately (bundled, status B).",
     ),
     Technique(
         "mechanical_traction",
@@ -325,9 +333,9 @@ _TECHNIQUES: tuple[Technique, ...] = (
         "unattended electrical stimulation",
         "97014",
         "modality",
-        "E-stim that runs without the provider in constant attendance is 97014, untimed. "
-        "Medicare does not accept 97014: for Medicare it is G0283.",
+        "E-stim that runs without the provider in constant attendance is 97014, untimed.",
         ("untimed", "supervised"),
+        medicare_note="Medicare does not accept 97014: for Medicare it is G0283.",
     ),
     Technique(
         "paraffin_bath",
@@ -344,6 +352,83 @@ _TECHNIQUES: tuple[Technique, ...] = (
         "modality",
         "Infrared is 97026, untimed.",
         ("untimed", "supervised"),
+    ),
+    # Group therapy, evaluations, tests and training, dry needling (issue 13)
+    Technique(
+        "group_therapy",
+        "group therapy",
+        "97150",
+        "group",
+        "Exercise or activities given to two or more patients at once, the provider not "
+        "one-on-one with any of them, is group therapy, 97150: untimed, one unit per session, "
+        "and its minutes never join the timed minutes. The same time is never also 97110.",
+        ("group", "untimed", "patient_active"),
+    ),
+    Technique(
+        "pt_evaluation",
+        "physical therapy evaluation",
+        None,
+        "evaluation",
+        "A physical therapist's evaluation is coded by the complexity the note documents: "
+        "97161 low, 97162 moderate, 97163 high; 97164 re-evaluates an established plan of care. "
+        "Untimed, one unit.",
+        ("level_documented", "untimed"),
+    ),
+    Technique(
+        "ot_evaluation",
+        "occupational therapy evaluation",
+        None,
+        "evaluation",
+        "An occupational therapist's evaluation is coded by the complexity the note documents: "
+        "97165 low, 97166 moderate, 97167 high; 97168 re-evaluates an established plan of care. "
+        "Untimed, one unit.",
+        ("level_documented", "untimed"),
+    ),
+    Technique(
+        "physical_performance_test",
+        "physical performance test",
+        "97750",
+        "therapy-other",
+        "Measuring physical performance (a functional capacity test, for example) with a "
+        "written report is 97750, a timed code. Measurements taken as part of an evaluation "
+        "are part of the evaluation.",
+        ("measurement", "written_report"),
+    ),
+    Technique(
+        "orthotic_training",
+        "orthotic management and training",
+        "97760",
+        "therapy-other",
+        "Fitting a brace or splint and teaching the patient to use it is orthotic management "
+        "and training, 97760, a timed code.",
+        ("orthotic", "patient_active"),
+    ),
+    Technique(
+        "wheelchair_training",
+        "wheelchair management training",
+        "97542",
+        "therapy-other",
+        "Assessing, fitting and training the patient in a wheelchair is wheelchair management, "
+        "97542, a timed code.",
+        ("wheelchair", "patient_active"),
+    ),
+    Technique(
+        "dry_needling_1_2_muscles",
+        "dry needling of 1 or 2 muscles",
+        "20560",
+        "needling",
+        "Needles inserted without injecting anything (dry needling) are coded by the number of "
+        "muscles needled: 1 or 2 muscles 20560, 3 or more 20561. Untimed, one unit.",
+        ("needle", "counts_muscles"),
+    ),
+    Technique(
+        "dry_needling_3_plus_muscles",
+        "dry needling of 3 or more muscles",
+        "20561",
+        "needling",
+        "Needles inserted without injecting anything (dry needling) are coded by the number of "
+        "muscles needled: 1 or 2 muscles 20560, 3 or more 20561. Untimed, one unit.",
+        ("needle", "counts_muscles"),
     ),
     # Chiropractic manipulation, office visits, clinic codes
     Technique(

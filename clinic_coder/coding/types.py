@@ -12,9 +12,12 @@ REGIONS = SPINAL_REGIONS + EXTRASPINAL_REGIONS
 X_MODIFIERS = frozenset({"XE", "XS", "XP", "XU"})
 DISTINCT_MODIFIERS = X_MODIFIERS | {"59"}
 
-Provider = Literal["chiropractor", "physical_therapist"]
+Provider = Literal["chiropractor", "physical_therapist", "occupational_therapist"]
 Care = Literal["active", "maintenance"]
 UnitMethod = Literal["cms", "per-code"]
+# Which distinct-service modifiers a payer takes: 59 or the fitting X modifier (CMS), only the
+# X modifiers, or only 59 (a payer that does not recognise the X modifiers).
+DistinctModifiers = Literal["59-or-x", "x-only", "59-only"]
 Severity = Literal["error", "warning", "info"]
 MarkStatus = Literal["right", "partly_right", "wrong", "missing", "extra"]
 
@@ -45,6 +48,20 @@ class VisitFacts:
     care: Care = "active"
     abn_signed: bool = False
     em_separately_identifiable: bool = False
+    # Medicare therapy facts (issue 13): the patient is over the annual therapy threshold and
+    # the note documents medical necessity (KX); the treatment was furnished in whole or in
+    # part by an assistant, a PTA or an OTA (CQ or CO).
+    over_therapy_threshold: bool = False
+    assistant_performed: bool = False
+
+    @property
+    def therapist(self) -> bool:
+        return self.provider in ("physical_therapist", "occupational_therapist")
+
+    @property
+    def discipline_modifier(self) -> str:
+        """Medicare's therapy modifier: GO for occupational therapy, GP otherwise."""
+        return "GO" if self.provider == "occupational_therapist" else "GP"
 
 
 @dataclass(frozen=True)
@@ -56,11 +73,21 @@ class PayerProfile:
     unit_method: UnitMethod
     medicare: bool
     ncci_edits: bool
-    # coding-rules.md section 4: sources differ on whether massage (97124) with CMT must be on a
-    # different region from the one manipulated. It governs 97124 only: for 97112 with CMT the
-    # rules state the modifier and no region condition.
-    massage_with_cmt_needs_different_region: bool
+    # coding-rules.md section 4: the NCCI policy manual makes 97112, 97124 and 97140 not
+    # separately reportable in a spinal region undergoing CMT; some payers let 97124 and 97112
+    # through there with 59/XU. True is the NCCI reading, for 97124 and 97112 alike.
+    same_region_97124_97112_bundled_with_cmt: bool
     description: str = ""
+    # Settings where real payers differ (issue 13). Defaults are the common commercial ones.
+    distinct_modifiers: DistinctModifiers = "59-or-x"
+    # At most this many timed units in a visit, or on one timed code (None: no cap).
+    unit_cap_per_visit: int | None = None
+    unit_cap_per_code: int | None = None
+    # The code this payer wants for unattended electrical stimulation.
+    unattended_estim_code: Literal["97014", "G0283"] = "97014"
+    # GP (services under a physical therapy plan of care) required on therapy codes; when not
+    # required it is still accepted.
+    gp_required: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,6 +143,8 @@ class UnitResult:
     # Every correct allocation (more than one only when CMS leftover minutes tie).
     alternatives: tuple[Mapping[str, int], ...]
     steps: tuple[Finding, ...]
+    # Set when the payer caps units: the allocations before the cap.
+    uncapped: tuple[Mapping[str, int], ...] = ()
 
 
 @dataclass(frozen=True)

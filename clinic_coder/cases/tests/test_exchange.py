@@ -170,3 +170,17 @@ def test_it_explains_a_technique_of_the_wrong_type(catalog):
     with pytest.raises(ImportFailed) as failure:
         import_bank(bank)
     assert any("field 'technique'" in error for error in failure.value.errors)
+
+
+def test_it_round_trips_the_medicare_therapy_facts_and_keys_kx_and_cq(catalog):
+    facts = {
+        "provider": "physical_therapist", "care": "active", "abn_signed": False,
+        "em_separately_identifiable": False, "over_therapy_threshold": True,
+        "assistant_performed": True,
+    }  # fmt: skip
+    bank = make_bank(payer_profile="medicare", facts=facts, status="draft")
+    import_bank(copy.deepcopy(bank))
+    assert export_bank(Case.objects.all(), CaseSet.objects.all()) == bank
+    case = Case.objects.get()
+    (line,) = case.variant(seed=1).expected.claim
+    assert line.modifiers == {"GP", "KX", "CQ"}

@@ -36,10 +36,33 @@ SECTION_1 = [
     "99215",
 ]
 TIMED = {"97124", "97140", "97112", "97110", "97530", "97116", "97035", "97032", "97033"}
+# Issue 13: the therapy codes a clinic meets beyond section 1 (descriptors in our own words).
+ADDED = {
+    "97150": False,
+    "97161": False,
+    "97162": False,
+    "97163": False,
+    "97164": False,
+    "97165": False,
+    "97166": False,
+    "97167": False,
+    "97168": False,
+    "97750": True,
+    "97760": True,
+    "97542": True,
+    "20560": False,
+    "20561": False,
+}
 
 
-def test_it_holds_every_code_of_section_1() -> None:
-    assert sorted(info.code for info in default_catalog()) == sorted(SECTION_1)
+def test_it_holds_every_code_of_section_1_and_the_added_therapy_codes() -> None:
+    assert sorted(info.code for info in default_catalog()) == sorted([*SECTION_1, *ADDED])
+
+
+@pytest.mark.parametrize(("code", "timed"), ADDED.items())
+def test_it_marks_the_added_codes_timed_or_untimed(code: str, timed: bool) -> None:
+    # 97150 group therapy, the evaluations and dry needling are untimed; 97750, 97760, 97542 timed.
+    assert default_catalog().get(code).timed is timed
 
 
 @pytest.mark.parametrize("code", SECTION_1)
@@ -76,7 +99,7 @@ def test_it_exports_the_builtin_codes_as_plain_json_rows() -> None:
     rows = builtin_code_rows()
     assert json.loads(json.dumps(rows)) == rows
     assert set(rows[0]) == {"code", "descriptor", "timed", "family", "medicare_note"}
-    assert len(rows) == len(SECTION_1)
+    assert len(rows) == len(SECTION_1) + len(ADDED)
 
 
 def test_it_builds_from_fixture_rows_with_clinic_codes() -> None:
@@ -86,7 +109,7 @@ def test_it_builds_from_fixture_rows_with_clinic_codes() -> None:
     ]
     catalog = Catalog.from_rows(rows)
     assert catalog.get("19-NC") == CodeInfo("19-NC", "Clinic", True, "clinic", "")
-    assert len(catalog) == len(SECTION_1) + 1
+    assert len(catalog) == len(SECTION_1) + len(ADDED) + 1
 
 
 def test_it_refuses_a_code_given_twice() -> None:

@@ -3,7 +3,7 @@ import pytest
 from clinic_coder.coding.catalog import CodeInfo, default_catalog
 from clinic_coder.coding.derive import derive_expected
 from clinic_coder.coding.errors import BadCase, UnknownProfile
-from clinic_coder.coding.profiles import get_profile
+from clinic_coder.coding.profiles import duplicate_profile, get_profile
 from clinic_coder.coding.rules import RULES
 from clinic_coder.coding.types import DocumentedService, PayerProfile, VisitFacts
 
@@ -184,13 +184,47 @@ def test_it_leaves_97140_alone_without_cmt() -> None:
     assert modifier_options(expected, "97140") == {frozenset()}
 
 
-def test_it_does_not_apply_the_spinal_edit_to_extraspinal_cmt() -> None:
+def test_it_bundles_97140_on_the_extremity_manipulated_with_98943() -> None:
     expected = derive(
         make_service("extraspinal_cmt", "upper_extremity"),
         make_service("myofascial_release", "upper_extremity", minutes=20),
     )
+    assert codes(expected.claim) == ["98943"]
+    assert expected.services[1].excluded_by == "ncci-cmt-97140"
+    assert "manipulated with 98943 (upper extremity)" in expected.services[1].excluded_because
+
+
+def test_it_bills_97140_on_another_extremity_than_98943_with_59_or_xs() -> None:
+    expected = derive(
+        make_service("extraspinal_cmt", "upper_extremity"),
+        make_service("myofascial_release", "lower_extremity", minutes=20),
+    )
     assert codes(expected.claim) == ["98943", "97140"]
-    assert modifier_options(expected, "97140") == {frozenset()}
+    assert modifier_options(expected, "97140") == {frozenset({"59"}), frozenset({"XS"})}
+
+
+def test_it_applies_the_massage_edit_to_98943_as_to_spinal_cmt() -> None:
+    bundled = derive(
+        make_service("extraspinal_cmt", "lower_extremity"),
+        make_service("effleurage", "lower_extremity", minutes=20),
+    )
+    assert codes(bundled.claim) == ["98943"]
+    allowed = derive(
+        make_service("extraspinal_cmt", "lower_extremity"),
+        make_service("effleurage", "lower_extremity", minutes=20),
+        profile=COMMERCIAL_PER_CODE,
+    )
+    assert modifier_options(allowed, "97124") == {frozenset({"59"}), frozenset({"XU"})}
+
+
+def test_it_wants_one_xs_on_97140_apart_from_both_spinal_and_extraspinal_cmt() -> None:
+    expected = derive(
+        make_service("spinal_cmt", "lumbar"),
+        make_service("extraspinal_cmt", "lower_extremity"),
+        make_service("myofascial_release", "upper_extremity", minutes=20),
+    )
+    assert codes(expected.claim) == ["98940", "98943", "97140"]
+    assert modifier_options(expected, "97140") == {frozenset({"59"}), frozenset({"XS"})}
 
 
 def test_it_needs_regions_on_soft_tissue_services_with_spinal_cmt() -> None:
@@ -220,7 +254,7 @@ def test_it_bills_massage_or_reeducation_on_another_region_with_59_or_xs(
 def test_it_drops_massage_on_the_manipulated_region_when_the_payer_wants_another_region(
     profile: PayerProfile,
 ) -> None:
-    assert profile.massage_with_cmt_needs_different_region
+    assert profile.same_region_97124_97112_bundled_with_cmt
     expected = derive(
         make_service("spinal_cmt", "cervical"),
         make_service("effleurage", "cervical", minutes=20),
@@ -232,7 +266,7 @@ def test_it_drops_massage_on_the_manipulated_region_when_the_payer_wants_another
 
 
 def test_it_allows_massage_on_the_manipulated_region_when_the_payer_does() -> None:
-    assert not COMMERCIAL_PER_CODE.massage_with_cmt_needs_different_region
+    assert not COMMERCIAL_PER_CODE.same_region_97124_97112_bundled_with_cmt
     expected = derive(
         make_service("spinal_cmt", "cervical"),
         make_service("effleurage", "cervical", minutes=20),
@@ -243,19 +277,41 @@ def test_it_allows_massage_on_the_manipulated_region_when_the_payer_does() -> No
     assert modifier_options(expected, "97124") == {frozenset({"59"}), frozenset({"XU"})}
 
 
-@pytest.mark.parametrize("profile", [MEDICARE, COMMERCIAL_CMS, COMMERCIAL_PER_CODE])
-def test_it_bills_reeducation_on_the_manipulated_region_with_59_or_xu(
+def test_it_bills_reeducation_on_the_manipulated_region_when_the_payer_does() -> None:
+    expected = derive(
+        make_service("spinal_cmt", "cervical"),
+        make_service("postural_reeducation", "cervical", minutes=20),
+        profile=COMMERCIAL_PER_CODE,
+    )
+    assert codes(expected.claim) == ["98940", "97112"]
+    assert modifier_options(expected, "97112") == {frozenset({"59"}), frozenset({"XU"})}
+
+
+@pytest.mark.parametrize("profile", [MEDICARE, COMMERCIAL_CMS])
+def test_it_drops_reeducation_on_the_manipulated_region_as_it_drops_massage(
     profile: PayerProfile,
 ) -> None:
-    # The sources disagree only about massage; for 97112 the rule is the modifier alone.
+    # The NCCI policy manual names 97112 with 97124 and 97140: one rule, one profile setting.
     expected = derive(
         make_service("spinal_cmt", "cervical"),
         make_service("postural_reeducation", "cervical", minutes=20),
         profile=profile,
     )
-    assert codes(expected.claim) == ["98940", "97112"]
-    options = {mods & {"59", "XS", "XU"} for mods in modifier_options(expected, "97112")}
-    assert options == {frozenset({"59"}), frozenset({"XU"})}
+    assert codes(expected.claim) == ["98940"]
+    assert expected.services[1].excluded_by == "ncci-cmt-97124-97112"
+    assert "97112, 97124 and 97140" in expected.services[1].excluded_because
+
+
+def test_it_says_medicare_never_pays_a_chiropractors_massage_not_another_region_rule() -> None:
+    expected = derive(
+        make_service("spinal_cmt", "cervical"),
+        make_service("effleurage", "cervical", minutes=20),
+        profile=MEDICARE,
+    )
+    why = expected.services[1].excluded_because
+    assert "not separately reportable in a spinal region undergoing CMT" in why
+    assert "Medicare never pays a chiropractor's massage" in why
+    assert "pays massage with CMT only on a different region" not in why
 
 
 # 97140 with 97530; 97012 with 97140
@@ -384,7 +440,7 @@ def test_it_applies_no_pair_edits_for_a_payer_without_ncci() -> None:
         unit_method="cms",
         medicare=False,
         ncci_edits=False,
-        massage_with_cmt_needs_different_region=False,
+        same_region_97124_97112_bundled_with_cmt=False,
     )
     expected = derive(
         make_service("spinal_cmt", "lumbar"),
@@ -592,3 +648,225 @@ def test_it_finds_the_built_in_profiles_by_key() -> None:
     assert get_profile("commercial-cms").unit_method == "cms"
     with pytest.raises(UnknownProfile, match="Unknown payer profile 'aetna'"):
         get_profile("aetna")
+
+
+# Units before edits (issue 13, item 6): a service that earns no unit knocks nothing out.
+
+
+def test_it_bills_97530_when_the_97140_of_its_block_earns_no_unit() -> None:
+    expected = derive(
+        make_service("joint_mobilization", "lumbar", minutes=5),
+        make_service("therapeutic_activities", minutes=30),
+    )
+    assert [(line.code, line.units) for line in expected.claim] == [("97530", 2)]
+    # 97530 is the only line: no pair edit applies, so no modifier.
+    assert modifier_options(expected, "97530") == {frozenset()}
+    assert expected.services[1].billable
+    (step,) = [f for f in expected.steps if f.rule_id == "ncci-97140-97530"]
+    assert "97140 earns no unit" in step.message
+
+
+def test_it_keeps_97530_when_97140_earns_no_unit_in_a_medicare_visit() -> None:
+    expected = derive(
+        make_service("joint_mobilization", "lumbar", minutes=7),
+        make_service("therapeutic_activities", minutes=30),
+        make_service("therapeutic_exercise", minutes=8),
+        profile=MEDICARE,
+        provider="physical_therapist",
+    )
+    # 7 + 30 + 8 = 45 minutes, 3 units: 97530 2 full units, the 3rd to 97110 (8 left over).
+    assert [(line.code, line.units) for line in expected.claim] == [("97530", 2), ("97110", 1)]
+    assert expected.unit_result.total_timed_minutes == 45
+
+
+def test_it_bills_97530_under_per_code_when_97140_is_under_8_minutes() -> None:
+    expected = derive(
+        make_service("joint_mobilization", "lumbar", minutes=5),
+        make_service("therapeutic_activities", minutes=30),
+        profile=COMMERCIAL_PER_CODE,
+    )
+    assert [(line.code, line.units) for line in expected.claim] == [("97530", 2)]
+
+
+def test_it_still_drops_97530_when_the_97140_of_its_block_bills() -> None:
+    expected = derive(
+        make_service("joint_mobilization", "lumbar", minutes=10),
+        make_service("therapeutic_activities", minutes=30),
+    )
+    assert [(line.code, line.units) for line in expected.claim] == [("97140", 1)]
+    assert expected.services[1].excluded_by == "ncci-97140-97530"
+
+
+# Payer unit caps (issue 13, item 5)
+
+
+def test_it_caps_the_units_of_one_code_when_the_payer_does() -> None:
+    capped = duplicate_profile(COMMERCIAL_PER_CODE, "cap", "Capped payer", unit_cap_per_code=2)
+    expected = derive(
+        make_service("therapeutic_exercise", minutes=53),
+        make_service("myofascial_release", "lumbar", minutes=10),
+        profile=capped,
+    )
+    assert [(line.code, line.units) for line in expected.claim] == [("97110", 2), ("97140", 1)]
+    assert any(f.rule_id == "payer-unit-cap" for f in expected.steps)
+
+
+def test_it_accepts_every_split_under_a_visit_cap() -> None:
+    capped = duplicate_profile(COMMERCIAL_CMS, "cap", "Capped payer", unit_cap_per_visit=3)
+    expected = derive(
+        make_service("therapeutic_exercise", minutes=30),
+        make_service("myofascial_release", "lumbar", minutes=30),
+        profile=capped,
+    )
+    splits = {tuple((line.code, line.units) for line in claim) for claim in expected.alternatives}
+    assert splits == {(("97110", 2), ("97140", 1)), (("97110", 1), ("97140", 2))}
+
+
+def test_it_refuses_a_bad_profile_setting() -> None:
+    with pytest.raises(ValueError, match="unit_cap_per_visit"):
+        duplicate_profile(COMMERCIAL_CMS, "x", "X", unit_cap_per_visit=0)
+    with pytest.raises(ValueError, match="Medicare profile"):
+        duplicate_profile(MEDICARE, "x", "X", unattended_estim_code="97014")
+    with pytest.raises(ValueError, match="Unknown payer profile setting"):
+        duplicate_profile(COMMERCIAL_CMS, "x", "X", colour="red")
+
+
+# Medicare therapy facts: KX and CQ/CO (issue 13, item 2)
+
+
+def test_it_puts_kx_on_every_therapy_line_over_the_threshold() -> None:
+    expected = derive(
+        make_service("pt_evaluation", code="97164"),
+        make_service("therapeutic_exercise", minutes=25),
+        profile=MEDICARE,
+        provider="physical_therapist",
+        over_therapy_threshold=True,
+    )
+    assert [(line.code, line.modifiers) for line in expected.claim] == [
+        ("97164", {"GP", "KX"}),
+        ("97110", {"GP", "KX"}),
+    ]
+
+
+def test_it_puts_cq_on_an_assistants_lines_but_never_on_an_evaluation() -> None:
+    expected = derive(
+        make_service("pt_evaluation", code="97164"),
+        make_service("therapeutic_exercise", minutes=25),
+        profile=MEDICARE,
+        provider="physical_therapist",
+        assistant_performed=True,
+    )
+    assert line_for(expected, "97164").modifiers == {"GP"}
+    assert line_for(expected, "97110").modifiers == {"GP", "CQ"}
+
+
+def test_it_puts_go_and_co_on_an_occupational_therapists_lines() -> None:
+    expected = derive(
+        make_service("ot_evaluation", code="97166"),
+        make_service("therapeutic_activities", minutes=20),
+        profile=MEDICARE,
+        provider="occupational_therapist",
+        assistant_performed=True,
+    )
+    assert line_for(expected, "97166").modifiers == {"GO"}
+    assert line_for(expected, "97530").modifiers == {"GO", "CO"}
+
+
+def test_it_puts_no_kx_or_cq_on_a_commercial_claim() -> None:
+    expected = derive(
+        make_service("therapeutic_exercise", minutes=25),
+        profile=COMMERCIAL_CMS,
+        provider="physical_therapist",
+        over_therapy_threshold=True,
+        assistant_performed=True,
+    )
+    assert line_for(expected, "97110").modifiers == frozenset()
+
+
+def test_it_refuses_therapy_threshold_facts_for_a_chiropractor() -> None:
+    with pytest.raises(BadCase, match="KX"):
+        derive(make_service("therapeutic_exercise", minutes=25), over_therapy_threshold=True)
+
+
+# The codes a therapy clinic meets (issue 13, item 3)
+
+
+def test_it_bills_group_therapy_untimed_outside_the_timed_minutes() -> None:
+    expected = derive(
+        make_service("group_therapy", minutes=30, time_block=2),
+        make_service("therapeutic_exercise", minutes=10, time_block=1),
+    )
+    assert [(line.code, line.units) for line in expected.claim] == [("97150", 1), ("97110", 1)]
+    assert expected.unit_result.total_timed_minutes == 10
+
+
+def test_it_never_bills_97110_for_the_time_of_the_group() -> None:
+    expected = derive(
+        make_service("group_therapy", minutes=30, time_block=1),
+        make_service("therapeutic_exercise", minutes=20, time_block=1),
+    )
+    assert codes(expected.claim) == ["97150"]
+    assert expected.services[1].excluded_by == "group-therapy-not-one-on-one"
+
+
+@pytest.mark.parametrize(
+    ("technique", "code", "provider"),
+    [
+        ("pt_evaluation", "97162", "physical_therapist"),
+        ("ot_evaluation", "97167", "occupational_therapist"),
+    ],
+)
+def test_it_takes_the_evaluation_code_from_the_service(
+    technique: str, code: str, provider: str
+) -> None:
+    expected = derive(make_service(technique, code=code), provider=provider)
+    assert [(line.code, line.units) for line in expected.claim] == [(code, 1)]
+
+
+def test_it_refuses_an_ot_code_on_a_pt_evaluation_and_a_chiropractors_evaluation() -> None:
+    with pytest.raises(BadCase, match="97161, 97162, 97163, 97164"):
+        derive(make_service("pt_evaluation", code="97166"), provider="physical_therapist")
+    with pytest.raises(BadCase, match="billed by a physical therapist"):
+        derive(make_service("pt_evaluation", code="97161"))
+
+
+@pytest.mark.parametrize(
+    ("technique", "code"),
+    [
+        ("physical_performance_test", "97750"),
+        ("orthotic_training", "97760"),
+        ("wheelchair_training", "97542"),
+    ],
+)
+def test_it_counts_the_added_timed_codes_in_the_8_minute_rule(technique: str, code: str) -> None:
+    expected = derive(make_service(technique, minutes=23), provider="physical_therapist")
+    assert [(line.code, line.units) for line in expected.claim] == [(code, 2)]
+
+
+def test_it_codes_dry_needling_by_muscles_with_gp_from_a_therapist_under_medicare() -> None:
+    therapist = derive(
+        make_service("dry_needling_3_plus_muscles", "lumbar", minutes=12),
+        profile=MEDICARE,
+        provider="physical_therapist",
+    )
+    assert [(line.code, line.units, line.modifiers) for line in therapist.claim] == [
+        ("20561", 1, {"GP"})
+    ]
+    chiropractor = derive(
+        make_service("dry_needling_1_2_muscles", "lumbar", minutes=8), profile=MEDICARE
+    )
+    assert line_for(chiropractor, "20560").modifiers == {"GY"}
+
+
+def test_it_keeps_the_edit_when_no_reading_is_consistent() -> None:
+    # Without 97530's 5 minutes, 97140 (10) loses the 2 units to 97110 and 97116 (12 each);
+    # with them, 39 minutes give 3 units and 97140 takes one, which would knock 97530 out.
+    expected = derive(
+        make_service("joint_mobilization", "lumbar", minutes=10),
+        make_service("therapeutic_activities", minutes=5),
+        make_service("therapeutic_exercise", minutes=12, time_block=2),
+        make_service("gait_training", minutes=12, time_block=2),
+    )
+    assert [(line.code, line.units) for line in expected.claim] == [("97110", 1), ("97116", 1)]
+    assert expected.services[1].excluded_by == "ncci-97140-97530"
+    assert any("The edit stands" in f.message for f in expected.steps)

@@ -23,6 +23,12 @@ EXPECTED_CODES = {
     "97018": "paraffin_bath",
     "97026": "infrared",
     "98943": "extraspinal_cmt",
+    "97150": "group_therapy",
+    "97750": "physical_performance_test",
+    "97760": "orthotic_training",
+    "97542": "wheelchair_training",
+    "20560": "dry_needling_1_2_muscles",
+    "20561": "dry_needling_3_plus_muscles",
 }
 
 
@@ -37,7 +43,13 @@ def test_it_codes_each_technique_as_the_vocabulary_says(key: str, code: str) -> 
 
 def test_it_has_exactly_the_fixed_vocabulary() -> None:
     fixed = {key for keys in EXPECTED_CODES.values() for key in keys.split()}
-    assert set(TECHNIQUES) == fixed | {"spinal_cmt", "office_visit", "clinic_code"}
+    assert set(TECHNIQUES) == fixed | {
+        "spinal_cmt",
+        "office_visit",
+        "clinic_code",
+        "pt_evaluation",
+        "ot_evaluation",
+    }
 
 
 def test_it_leaves_the_code_of_service_dependent_techniques_open() -> None:
