@@ -122,6 +122,15 @@ class DiagnosisList:
     def __len__(self) -> int:
         return len(self._codes)
 
+    def is_incomplete(self, code: object) -> bool:
+        """Whether the code is the start of a listed code (a category or a code without its
+        7th character), three characters at least: a real code, but not a billable one."""
+        plain = normalize_dx(code).replace(".", "")
+        return len(plain) >= 3 and any(
+            info.code.replace(".", "").startswith(plain) and info.code.replace(".", "") != plain
+            for info in self
+        )
+
     def search(self, query: str, limit: int = 20) -> list[DiagnosisInfo]:
         """Codes whose code starts with the query or whose title has all of its words."""
         query = query.strip()
@@ -600,11 +609,13 @@ def _medicare_cmt_pointers(
 
 
 def _distinct_by_region(line: ClaimLine, expected: ExpectedClaim, manipulated: set[str]) -> bool:
-    """Whether the key line carries 59/XS because it is on a region not manipulated."""
+    """Whether the key line carries 59/XS because it is on a region not manipulated (the CMT
+    edit then offers XS; on the manipulated region itself it offers XU, never XS)."""
     if not manipulated or not line.modifiers & {"59", "XS"}:
         return False
     return any(
-        r.code == line.code and r.rule_id.startswith("ncci-cmt") for r in expected.modifier_reasons
+        r.code == line.code and r.rule_id.startswith("ncci-cmt") and "XS" in r.options
+        for r in expected.modifier_reasons
     )
 
 

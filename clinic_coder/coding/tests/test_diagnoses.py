@@ -16,7 +16,7 @@ from clinic_coder.coding.rules import RULES
 from clinic_coder.coding.skills import SKILLS
 from clinic_coder.coding.types import ClaimLine, ExpectedClaim, Finding, Grade, PayerProfile
 
-from .factory import COMMERCIAL_CMS, MEDICARE, derive, make_service
+from .factory import COMMERCIAL_CMS, COMMERCIAL_PER_CODE, MEDICARE, derive, make_service
 
 
 def graded(
@@ -261,3 +261,31 @@ def test_it_finds_codes_by_number_or_words() -> None:
     assert [i.code for i in codes.search("m99.0")][:3] == ["M99.00", "M99.01", "M99.02"]
     assert "M25.511" in [i.code for i in codes.search("right shoulder pain")]
     assert codes.search("   ") == []
+
+
+def test_it_lets_massage_on_the_manipulated_region_point_to_that_region() -> None:
+    # A commercial payer that allows massage on the manipulated region with 59 or XU.
+    expected = with_diagnoses(
+        derive(
+            make_service("spinal_cmt", "lumbar"),
+            make_service("swedish_massage", "lumbar", minutes=20),
+            profile=COMMERCIAL_PER_CODE,
+        ),
+        ["M99.03", "M54.50"],
+        [["M99.03", "M54.50"], ["M54.50"]],
+    )
+    massage = next(key for key in expected.claim if key.code == "97124")
+    assert "XS" not in massage.modifiers
+    answer = [line("98940", pointers="AB"), line("97124", "59", pointers="B")]
+    assert graded(expected, answer, ["M99.03", "M54.50"], COMMERCIAL_PER_CODE).score == 100
+    # Pointing it to the subluxation is wrong, but not for being on the manipulated region.
+    answer = [line("98940", pointers="AB"), line("97124", "59", pointers="A")]
+    result = graded(expected, answer, ["M99.03", "M54.50"], COMMERCIAL_PER_CODE)
+    assert rule_ids(result) == ["dx-pointer"]
+
+
+def test_it_knows_an_incomplete_code_from_an_unknown_one() -> None:
+    codes = default_diagnoses()
+    assert codes.is_incomplete("M54.1") and codes.is_incomplete("s13.4xx")
+    assert not codes.is_incomplete("M54.16")  # complete
+    assert not codes.is_incomplete("M5") and not codes.is_incomplete("Z99.9")

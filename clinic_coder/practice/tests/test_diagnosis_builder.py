@@ -88,11 +88,19 @@ def test_it_grades_and_keeps_box_21_and_the_pointers(client, people, dx_case):
 
 def test_it_refuses_a_diagnosis_not_in_the_list_and_keeps_what_was_typed(client, people, dx_case):
     client.force_login(people.alice)
-    response = submit(client, dx_case, RIGHT, ["M79.1"])
+    response = submit(client, dx_case, RIGHT, ["z9999"])
     assert response.status_code == 422
-    assert "M79.1 is not a code in the diagnosis list" in response.text
+    assert "Z99.99 is not a code in the diagnosis list" in response.text
     assert not Attempt.objects.exists()
-    assert Draft.objects.get().diagnoses == ["M79.1"]
+    assert Draft.objects.get().diagnoses == ["z9999"]
+
+
+def test_it_lets_the_grader_explain_an_incomplete_code(client, people, dx_case):
+    client.force_login(people.alice)
+    response = submit(client, dx_case, RIGHT, ["M79.1"])
+    assert response.status_code == 302
+    finding = Attempt.objects.get().findings.get(rule_id="dx-specificity")
+    assert "M79.1 is a category, not a billable code" in finding.message
 
 
 @pytest.mark.parametrize(
