@@ -119,13 +119,15 @@ WRONG_UNITS = [line(units=1)]  # 70
 WRONG_CODE = [line("97124")]  # 0
 
 
-def graded(*, student, case, lines, assignment=None, now=None):
+def graded(*, student, case, lines, assignment=None, now=None, diagnoses=()):
     """An attempt made the way a student makes one: open the case, submit."""
     from clinic_coder.practice.workflows import open_draft, submit_answer
 
     draft = open_draft(student=student, case=case, assignment=assignment)
     now = now or NOW
-    return submit_answer(draft=draft, token=draft.token, lines=lines, now=now).attempt
+    return submit_answer(
+        draft=draft, token=draft.token, lines=lines, now=now, diagnoses=diagnoses
+    ).attempt
 
 
 def assigned(*, cohort, slugs=("neck-release",), set_slug="basics", **fields):
