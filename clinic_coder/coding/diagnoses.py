@@ -242,7 +242,7 @@ def grade_diagnoses(
     student's line written for it). Never raises."""
     dx = dx or default_diagnoses()
     key = expected.diagnoses
-    if key is None or not key_lines:
+    if key is None or not key.codes or not key_lines:
         return DiagnosisGrade((), (), 0, 0)
     manipulated = _manipulated_regions(expected, key_lines)
     medicare_cmt = profile.medicare and bool(manipulated)
@@ -273,7 +273,16 @@ def grade_diagnoses(
     unsupported = tuple(s for s in given if s not in stands_for)
     for s in unsupported:
         info = dx.find(s)
-        if info is None:
+        if info is None and dx.is_incomplete(s):
+            findings.append(
+                finding(
+                    "dx-specificity",
+                    f"{s} is not complete (a category, or a code without its last characters), "
+                    "so it cannot be billed - and no condition the note documents is coded "
+                    "under it.",
+                )
+            )
+        elif info is None:
             findings.append(
                 finding(
                     "dx-unknown-code",

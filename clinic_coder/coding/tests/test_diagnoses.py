@@ -14,7 +14,14 @@ from clinic_coder.coding.diagnoses import (
 from clinic_coder.coding.grading import grade, score_of
 from clinic_coder.coding.rules import RULES
 from clinic_coder.coding.skills import SKILLS
-from clinic_coder.coding.types import ClaimLine, ExpectedClaim, Finding, Grade, PayerProfile
+from clinic_coder.coding.types import (
+    ClaimLine,
+    DiagnosisKey,
+    ExpectedClaim,
+    Finding,
+    Grade,
+    PayerProfile,
+)
 
 from .factory import COMMERCIAL_CMS, COMMERCIAL_PER_CODE, MEDICARE, derive, make_service
 
@@ -289,3 +296,21 @@ def test_it_knows_an_incomplete_code_from_an_unknown_one() -> None:
     assert codes.is_incomplete("M54.1") and codes.is_incomplete("s13.4xx")
     assert not codes.is_incomplete("M54.16")  # complete
     assert not codes.is_incomplete("M5") and not codes.is_incomplete("Z99.9")
+
+
+def test_it_explains_an_incomplete_code_of_an_undocumented_condition() -> None:
+    expected = with_diagnoses(
+        derive(make_service("myofascial_release", "cervical", minutes=20)), ["M54.2"], [["M54.2"]]
+    )
+    result = graded(expected, [line("97140", pointers="A")], ["M54.2", "M54.1"], COMMERCIAL_CMS)
+    assert "M54.1 is not complete" in the_finding(result, "dx-specificity").message
+    assert "dx-unknown-code" not in rule_ids(result)
+
+
+def test_it_grades_no_diagnoses_for_a_key_with_an_empty_box_21() -> None:
+    expected = replace(
+        derive(make_service("myofascial_release", "cervical", minutes=20)),
+        diagnoses=DiagnosisKey(codes=()),
+    )
+    result = graded(expected, [line("97140")], ["M54.2"], COMMERCIAL_CMS)
+    assert result.score == 100 and len(result.marks) == 1
