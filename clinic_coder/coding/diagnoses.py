@@ -43,6 +43,10 @@ MAX_POINTERS = 4
 # CMT counts with the cervical region (CPT: the cervical region includes the atlanto-occipital
 # joint), so the fixture gives it the cervical region.
 MEDICARE_SUBLUXATION = ("M99.00", "M99.01", "M99.02", "M99.03", "M99.04", "M99.05")
+# ICD-10's site subdivision puts the sacroiliac joint in the sacral region (M99.04), while CPT
+# counts a sacroiliac manipulation as the pelvic region: M99.04 may support either, so the
+# grader never calls such a claim unsupported.
+ALSO_SUPPORTS = {"M99.04": frozenset({"pelvic"})}
 # The fewest spinal regions each CMT level bills.
 CMT_MIN_REGIONS = {"98940": 1, "98941": 3, "98942": 5}
 CMT_LEVELS = {"98940": "one or two", "98941": "three or four", "98942": "all five"}
@@ -416,7 +420,7 @@ def _first_listed(
     """Whether box 21's first diagnosis is one the key accepts first, and why not."""
     acceptable = {key.codes[0]}
     if medicare_cmt:
-        acceptable |= {k for k in key.codes if _subluxation_region(k, dx) in manipulated}
+        acceptable |= {k for k in key.codes if _subluxation_regions(k, dx) & manipulated}
     if first in acceptable:
         return True, []
     if not first:
@@ -425,7 +429,7 @@ def _first_listed(
         region = _subluxation_region(first, dx)
         if region is None:
             why = f"box 21 A is {_title(first, dx)}, not a segmental dysfunction code"
-        elif region not in manipulated:
+        elif not _subluxation_regions(first, dx) & manipulated:
             why = f"{first} is the {region} region, which was not manipulated"
         else:
             why = f"{first} is not documented"
@@ -453,6 +457,14 @@ def _subluxation_region(code: str, dx: DiagnosisList) -> str | None:
     return info.region if info and info.code in MEDICARE_SUBLUXATION else None
 
 
+def _subluxation_regions(code: str, dx: DiagnosisList) -> frozenset[str]:
+    """The spinal regions a Medicare subluxation code may support (empty for other codes)."""
+    region = _subluxation_region(code, dx)
+    if region is None:
+        return frozenset()
+    return frozenset({region}) | ALSO_SUPPORTS.get(normalize_dx(code), frozenset())
+
+
 def _medicare_cmt_claim(
     key: DiagnosisKey,
     box: _Box21,
@@ -478,20 +490,20 @@ def _medicare_cmt_claim(
                 + ".",
             )
         )
-    supported = sorted(
-        {
-            region
-            for code in box.entries.values()
-            if code in key.codes and (region := _subluxation_region(code, dx)) in manipulated
-        }
-    )
-    if len(supported) < CMT_MIN_REGIONS[cmt]:
+    # Each subluxation code supports one region: count the codes, bounded by the regions
+    # they can cover between them.
+    codes = {code for code in box.entries.values() if code in key.codes}
+    covering = {code: _subluxation_regions(code, dx) & manipulated for code in codes}
+    covering = {code: regions for code, regions in covering.items() if regions}
+    supported = sorted(set().union(*covering.values())) if covering else []
+    count = min(len(covering), len(supported))
+    if count < CMT_MIN_REGIONS[cmt]:
         regions = ", ".join(supported) if supported else "none"
         findings.append(
             finding(
                 "cmt-regions-supported",
                 f"{cmt} bills {CMT_LEVELS[cmt]} spinal regions, but box 21 has segmental "
-                f"dysfunction codes for {len(supported)} ({regions}); manipulated: "
+                f"dysfunction codes for {count} ({regions}); manipulated: "
                 f"{', '.join(sorted(manipulated))}.",
             )
         )
@@ -594,7 +606,7 @@ def _medicare_cmt_pointers(
     if empty or not codes:
         return []  # _pointer_findings already says so
     findings = []
-    if _subluxation_region(codes[0], dx) not in manipulated and codes[0] in key.codes:
+    if not _subluxation_regions(codes[0], dx) & manipulated and codes[0] in key.codes:
         findings.append(
             finding(
                 "medicare-cmt-m99-primary",

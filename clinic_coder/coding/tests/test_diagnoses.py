@@ -314,3 +314,17 @@ def test_it_grades_no_diagnoses_for_a_key_with_an_empty_box_21() -> None:
     )
     result = graded(expected, [line("97140")], ["M54.2"], COMMERCIAL_CMS)
     assert result.score == 100 and len(result.marks) == 1
+
+
+def test_it_lets_a_sacral_subluxation_code_support_a_sacroiliac_manipulation() -> None:
+    # ICD puts the sacroiliac joint in the sacral region (M99.04); CPT counts it as pelvic.
+    expected = with_diagnoses(
+        derive(make_service("spinal_cmt", "lumbar", "pelvic"), profile=MEDICARE),
+        ["M99.03", "M99.04", "M54.50"],
+        [["M99.03", "M99.04", "M54.50"]],
+    )
+    result = graded(
+        expected, [line("98940", "AT", pointers="ABC")], ["M99.04", "M99.03", "M54.50"], MEDICARE
+    )
+    assert result.score == 100
+    assert rule_ids(result) == []
