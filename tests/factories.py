@@ -86,8 +86,10 @@ def make_assignment(*, cohort, case_set, **overrides):
     return Assignment.objects.create(cohort=cohort, case_set=case_set, **fields)
 
 
-def answer_data(lines: list[dict], *, token: str = "", initial: int | None = None) -> dict:
-    """POST data for the answer builder: one formset row per line."""
+def answer_data(
+    lines: list[dict], *, token: str = "", initial: int | None = None, diagnoses: list[str] = ()
+) -> dict:
+    """POST data for the answer builder: one formset row per line, box 21 by letter."""
     data = {
         "token": token,
         "form-TOTAL_FORMS": str(len(lines)),
@@ -96,8 +98,10 @@ def answer_data(lines: list[dict], *, token: str = "", initial: int | None = Non
         "form-MAX_NUM_FORMS": "20",
     }
     for index, line in enumerate(lines):
-        for name in ("code", "minutes", "units", "modifiers"):
+        for name in ("code", "minutes", "units", "modifiers", "pointers"):
             data[f"form-{index}-{name}"] = str(line.get(name, ""))
+    for letter, code in zip("ABCDEFGHIJKL", diagnoses, strict=False):
+        data[f"dx-{letter}"] = code
     return data
 
 
@@ -115,13 +119,15 @@ WRONG_UNITS = [line(units=1)]  # 70
 WRONG_CODE = [line("97124")]  # 0
 
 
-def graded(*, student, case, lines, assignment=None, now=None):
+def graded(*, student, case, lines, assignment=None, now=None, diagnoses=()):
     """An attempt made the way a student makes one: open the case, submit."""
     from clinic_coder.practice.workflows import open_draft, submit_answer
 
     draft = open_draft(student=student, case=case, assignment=assignment)
     now = now or NOW
-    return submit_answer(draft=draft, token=draft.token, lines=lines, now=now).attempt
+    return submit_answer(
+        draft=draft, token=draft.token, lines=lines, now=now, diagnoses=diagnoses
+    ).attempt
 
 
 def assigned(*, cohort, slugs=("neck-release",), set_slug="basics", **fields):

@@ -12,6 +12,7 @@ from django.db import transaction
 from clinic_coder.catalog.models import current_catalog
 from clinic_coder.coding.catalog import Catalog
 from clinic_coder.coding.derive import derive_expected
+from clinic_coder.coding.diagnoses import MAX_DIAGNOSES, default_diagnoses
 from clinic_coder.coding.errors import BadCase
 from clinic_coder.coding.profiles import PROFILES, get_profile
 from clinic_coder.coding.skills import SKILLS
@@ -45,13 +46,14 @@ MAX_DEPTH = 12
 
 CASE_FIELDS = {
     "slug", "title", "difficulty", "payer_profile", "skills", "teaching_point", "facts",
-    "note", "services", "author_check", "status", "key_override",
+    "note", "services", "author_check", "status", "key_override", "diagnoses",
 }  # fmt: skip
+DOCUMENTED_LIMIT = 300
 MODIFIER = re.compile(r"^[A-Z0-9]{2}$")
 MAX_UNITS = 24
 SERVICE_FIELDS = {
     "key", "technique", "regions", "minutes", "attended", "patient_active", "time_block",
-    "code", "remarks",
+    "code", "remarks", "diagnoses",
 }  # fmt: skip
 
 
@@ -190,6 +192,8 @@ def validate_case(case: object, where: str, catalog: Catalog) -> list[str]:
     errors += _validate_facts(case.get("facts", {}), where)
     if "key_override" in case:
         errors += validate_key_override(case["key_override"], where, catalog)
+    diagnoses = validate_diagnoses(case.get("diagnoses", []), where)
+    errors += diagnoses.errors
     services = case.get("services")
     if not isinstance(services, list) or not services:
         return [*errors, f"{where}, field 'services': at least one documented service."]
@@ -197,6 +201,8 @@ def validate_case(case: object, where: str, catalog: Catalog) -> list[str]:
     for number, service in enumerate(services, start=1):
         line = f"{where}, service {number}"
         errors += validate_service(service, line)
+        if isinstance(service, dict) and "diagnoses" in service:
+            errors += service_diagnosis_problems(service["diagnoses"], diagnoses.codes, line)
         if isinstance(service, dict) and isinstance(service.get("key"), str):
             if service["key"] in keys:
                 errors.append(f"{line}, field 'key': {service['key']!r} is used twice.")
@@ -269,6 +275,58 @@ def validate_key_override(value: object, where: str, catalog: Catalog) -> list[s
         ):
             errors.append(f"{field}, line {number}: modifiers are two letters or digits.")
     return errors
+
+
+@dataclass
+class DiagnosisCheck:
+    codes: list[str]
+    errors: list[str]
+
+
+def validate_diagnoses(value: object, where: str) -> DiagnosisCheck:
+    """A case's box 21: up to 12 objects, each a code of the diagnosis list (as it is spelled
+    there) and the note's words for it; no code twice."""
+    field = f"{where}, field 'diagnoses'"
+    if not isinstance(value, list) or len(value) > MAX_DIAGNOSES:
+        return DiagnosisCheck([], [f"{field}: a list of at most {MAX_DIAGNOSES} diagnoses."])
+    known = default_diagnoses()
+    codes, errors = [], []
+    for number, entry in enumerate(value, start=1):
+        if not isinstance(entry, dict) or set(entry) != {"code", "documented"}:
+            errors.append(f"{field}, entry {number}: an object with 'code' and 'documented'.")
+            continue
+        code, documented = entry["code"], entry["documented"]
+        info = known.find(code) if isinstance(code, str) else None
+        if info is None or info.code != code:
+            errors.append(
+                f"{field}, entry {number}: {shown(code)} is not a code of the diagnosis list "
+                "(write it with its dot, e.g. M99.03)."
+            )
+        elif code in codes:
+            errors.append(f"{field}, entry {number}: {code} is listed twice.")
+        else:
+            codes.append(code)
+        if not _text(documented) or len(documented) > DOCUMENTED_LIMIT:
+            errors.append(
+                f"{field}, entry {number}, 'documented': the note's words for it, at most "
+                f"{DOCUMENTED_LIMIT} characters."
+            )
+    return DiagnosisCheck(codes, errors)
+
+
+def service_diagnosis_problems(value: object, codes: list[str], where: str) -> list[str]:
+    """A service's diagnoses: codes of its case's box 21."""
+    if not isinstance(value, list) or not all(isinstance(c, str) for c in value):
+        return [f"{where}, field 'diagnoses': a list of the case's diagnosis codes."]
+    return [
+        f"{where}, field 'diagnoses': {shown(c)} is not one of the case's diagnoses."
+        for c in value
+        if c not in codes
+    ] + (
+        [f"{where}, field 'diagnoses': a code is listed twice."]
+        if len(set(value)) < len(value)
+        else []
+    )
 
 
 def validate_service(service: object, where: str) -> list[str]:
@@ -443,7 +501,7 @@ def import_bank(data: object, *, user=None) -> ImportResult:
                 "title", "note", "difficulty", "payer_profile", "skills", "teaching_point",
                 "status", "provider", "care", "abn_signed", "em_separately_identifiable",
                 "over_therapy_threshold", "assistant_performed",
-                "key_override", "key_override_reason",
+                "key_override", "key_override_reason", "diagnoses",
             ):  # fmt: skip
                 setattr(existing, name, getattr(built, name))
             existing.save()

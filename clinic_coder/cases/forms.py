@@ -18,6 +18,7 @@ from django.template.defaultfilters import filesizeformat
 from clinic_coder.catalog.models import current_catalog
 from clinic_coder.coding.catalog import Catalog
 from clinic_coder.coding.derive import derive_expected
+from clinic_coder.coding.diagnoses import normalize_dx
 from clinic_coder.coding.errors import BadCase
 from clinic_coder.coding.profiles import get_profile
 from clinic_coder.coding.types import REGIONS, ExpectedClaim
@@ -31,6 +32,7 @@ from .exchange import (
     SLUG,
     TEXT_LIMITS,
     parse_key_lines,
+    validate_diagnoses,
     validate_key_override,
 )
 from .models import SKILL_CHOICES, Case, CaseVariant, Difficulty, DocumentedService
@@ -65,6 +67,17 @@ class CaseForm(forms.ModelForm):
         ),
     )
 
+    diagnoses_text = forms.CharField(
+        label="Diagnoses (box 21, in order)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=(
+            "One per line: the ICD-10-CM code, then the note's words for it, e.g. 'M99.03 "
+            "segmental dysfunction at L4-L5'. The first is the reason for the visit. Leave "
+            "empty to grade the case on its procedure lines only."
+        ),
+    )
+
     class Meta:
         model = Case
         fields = [
@@ -89,6 +102,11 @@ class CaseForm(forms.ModelForm):
             _limit(self.fields[name], TEXT_LIMITS[name])
         _limit(self.fields["key_override_reason"], MAX_TEXT)
         _limit(self.fields["key_override_text"], 2_000)
+        _limit(self.fields["diagnoses_text"], 5_000)
+        if self.instance.diagnoses:
+            self.initial["diagnoses_text"] = "\n".join(
+                f"{d['code']} {d['documented']}" for d in self.instance.diagnoses
+            )
         if self.instance.key_override:
             self.initial["key_override_text"] = "\n".join(
                 " ".join([line["code"], str(line["units"]), *line["modifiers"]])
@@ -109,7 +127,24 @@ class CaseForm(forms.ModelForm):
         self.instance.key_override = lines or None
         if not lines:
             self.instance.key_override_reason = ""
+        self.instance.diagnoses = self._diagnoses(data.get("diagnoses_text", ""))
         return data
+
+    def _diagnoses(self, text: str) -> list[dict]:
+        entries = []
+        for number, raw in enumerate(text.splitlines(), start=1):
+            words = raw.split(maxsplit=1)
+            if not words:
+                continue
+            if len(words) < 2:
+                self.add_error(
+                    "diagnoses_text", f"Line {number}: the code, then the note's words for it."
+                )
+                continue
+            entries.append({"code": normalize_dx(words[0]), "documented": words[1].strip()})
+        for problem in validate_diagnoses(entries, "Box 21").errors:
+            self.add_error("diagnoses_text", problem.split(": ", 1)[-1])
+        return entries
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"]
@@ -141,12 +176,18 @@ class ServiceForm(forms.ModelForm):
         help_text="Same as 'from' for fixed minutes; blank for untimed services.",
     )
     time_block = forms.IntegerField(min_value=1, max_value=20, initial=1)
+    diagnoses = forms.CharField(
+        label="Diagnoses it treats",
+        required=False,
+        max_length=120,
+        help_text="Codes from box 21, separated by spaces; its key line points to them.",
+    )
 
     class Meta:
         model = DocumentedService
         fields = [
             "technique", "key", "regions", "minutes_low", "minutes_high", "time_block",
-            "code", "attended", "patient_active", "remarks",
+            "code", "attended", "patient_active", "remarks", "diagnoses",
         ]  # fmt: skip
         labels = {"patient_active": "Patient active"}
         widgets = {"remarks": forms.Textarea(attrs={"rows": 2})}
@@ -154,6 +195,14 @@ class ServiceForm(forms.ModelForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         _limit(self.fields["remarks"], MAX_TEXT)
+        if isinstance(self.initial.get("diagnoses"), list):
+            self.initial["diagnoses"] = " ".join(self.initial["diagnoses"])
+
+    def clean_diagnoses(self) -> list[str]:
+        codes = [normalize_dx(c) for c in self.cleaned_data["diagnoses"].replace(",", " ").split()]
+        if len(set(codes)) != len(codes):
+            raise ValidationError("Give each diagnosis once.")
+        return codes
 
     def clean_key(self) -> str:
         key = self.cleaned_data["key"]
@@ -277,6 +326,17 @@ def note_problems(note: str, services: list[DocumentedService]) -> list[str]:
     return problems
 
 
+def diagnosis_problems(case: Case, services: list[DocumentedService]) -> list[str]:
+    """Services that treat a diagnosis box 21 does not list."""
+    codes = {d["code"] for d in case.diagnoses}
+    return [
+        f"Service {number} treats {code}, which is not in the case's diagnoses (box 21)."
+        for number, service in enumerate(services, start=1)
+        for code in service.diagnoses
+        if code not in codes
+    ]
+
+
 def coding_problems(case: Case, services: list[DocumentedService], catalog: Catalog) -> list[str]:
     """Why the engine cannot derive a key at the low or the high end of the ranges, if it can't."""
     for end in ("minutes_low", "minutes_high"):
@@ -297,6 +357,8 @@ def check_case(case_form: CaseForm, formset: BaseServiceFormSet, catalog: Catalo
     services = [f.instance for f in formset.kept_forms()]
     for problem in note_problems(case_form.instance.note, services):
         case_form.add_error("note", problem)
+    for problem in diagnosis_problems(case_form.instance, services):
+        case_form.add_error("diagnoses_text", problem)
     if case_form.errors:
         return False
     for problem in coding_problems(case_form.instance, services, catalog):
@@ -308,7 +370,7 @@ def check_case(case_form: CaseForm, formset: BaseServiceFormSet, catalog: Catalo
 
 PREVIEW_FIELDS = (
     "note", "payer_profile", "provider", "care", "abn_signed", "em_separately_identifiable",
-    "over_therapy_threshold", "assistant_performed",
+    "over_therapy_threshold", "assistant_performed", "diagnoses_text",
 )  # fmt: skip
 
 
@@ -316,7 +378,12 @@ def claim_rows(expected: ExpectedClaim) -> list[list[dict]]:
     """Every acceptable claim as rows to show, modifiers in a stable order."""
     return [
         [
-            {"code": line.code, "units": line.units, "modifiers": ", ".join(sorted(line.modifiers))}
+            {
+                "code": line.code,
+                "units": line.units,
+                "modifiers": ", ".join(sorted(line.modifiers)),
+                "pointers": " ".join(line.pointers),
+            }
             for line in claim
         ]
         for claim in expected.alternatives
@@ -344,7 +411,11 @@ def preview(
     if result.problems:
         return result
     case, services = case_form.instance, [f.instance for f in formset.kept_forms()]
-    result.problems = note_problems(case.note, services) or coding_problems(case, services, catalog)
+    result.problems = (
+        note_problems(case.note, services)
+        or diagnosis_problems(case, services)
+        or coding_problems(case, services, catalog)
+    )
     if not result.problems:
         result.variant = case.variant(seed, catalog, services=services)
     return result

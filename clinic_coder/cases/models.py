@@ -12,6 +12,7 @@ from clinic_coder.catalog.models import current_catalog
 from clinic_coder.coding import variants
 from clinic_coder.coding.catalog import Catalog
 from clinic_coder.coding.derive import derive_expected
+from clinic_coder.coding.diagnoses import with_diagnoses
 from clinic_coder.coding.profiles import PROFILES, get_profile
 from clinic_coder.coding.skills import SKILLS
 from clinic_coder.coding.techniques import TECHNIQUES
@@ -114,6 +115,9 @@ class Case(models.Model):
         help_text="An instructor's own key (claim lines), used instead of the derived one.",
     )
     key_override_reason = models.TextField(blank=True)
+    # What the provider documented, in box 21 order (the key's): [{"code", "documented"}].
+    # Empty: the case is graded on its procedure lines only.
+    diagnoses = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -218,6 +222,10 @@ class Case(models.Model):
         expected = derive_expected(engine_services, self.facts, profile, catalog)
         if self.key_override:
             expected = self.overridden(expected)
+        if self.diagnoses:
+            expected = with_diagnoses(
+                expected, self.diagnosis_codes, [list(s.diagnoses) for s in services]
+            )
         return CaseVariant(
             case=self,
             seed=seed,
@@ -226,6 +234,11 @@ class Case(models.Model):
             profile=profile,
             expected=expected,
         )
+
+    @property
+    def diagnosis_codes(self) -> list[str]:
+        """The key's box 21, in order."""
+        return [d["code"] for d in self.diagnoses]
 
     def overridden(self, expected: ExpectedClaim) -> ExpectedClaim:
         """The instructor's own key in place of the derived one, with their reason shown."""
@@ -276,6 +289,8 @@ class Case(models.Model):
         }
         if self.key_override:
             data["key_override"] = {"reason": self.key_override_reason, "lines": self.key_override}
+        if self.diagnoses:  # only then: revisions of cases without diagnoses stay as they were
+            data["diagnoses"] = [dict(d) for d in self.diagnoses]
         return data
 
     @classmethod
@@ -293,6 +308,7 @@ class Case(models.Model):
             status=data.get("status", cls.Status.PUBLISHED),
             key_override=data["key_override"]["lines"] if "key_override" in data else None,
             key_override_reason=data["key_override"]["reason"] if "key_override" in data else "",
+            diagnoses=[dict(d) for d in data.get("diagnoses", [])],
             **facts,
         )
         services = [
@@ -395,6 +411,8 @@ class DocumentedService(models.Model):
         ),
     )
     remarks = models.TextField(blank=True)
+    # The codes of the case's diagnoses this service treats: its key line points to them.
+    diagnoses = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["case", "position", "pk"]
@@ -425,7 +443,7 @@ class DocumentedService(models.Model):
             minutes = self.minutes_low
         else:
             minutes = [self.minutes_low, self.minutes_high]
-        return {
+        data = {
             "key": self.key,
             "technique": self.technique,
             "regions": list(self.regions),
@@ -436,6 +454,9 @@ class DocumentedService(models.Model):
             "code": self.code or None,
             "remarks": self.remarks,
         }
+        if self.diagnoses:
+            data["diagnoses"] = list(self.diagnoses)
+        return data
 
     @classmethod
     def from_json(cls, data: dict, *, position: int) -> "DocumentedService":
@@ -454,6 +475,7 @@ class DocumentedService(models.Model):
             time_block=data.get("time_block", 1),
             code=data.get("code") or "",
             remarks=data.get("remarks", ""),
+            diagnoses=list(data.get("diagnoses", [])),
         )
 
     def to_engine(self, minutes: int | None) -> EngineService:

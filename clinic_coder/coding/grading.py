@@ -33,6 +33,7 @@ Points are counted in tenths, as integers, so the rounding is exact.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from . import diagnoses as dx_grading
 from .catalog import CMT_CODES, SPINAL_CMT_CODES, Catalog, CodeInfo, default_catalog, normalize_code
 from .edits import describe_all, g0283_rule, g0283_why, payer_modifier_skill, region_names
 from .rules import RULES, finding
@@ -137,10 +138,16 @@ def grade(
     answer_lines: Iterable[ClaimLine],
     profile: PayerProfile,
     catalog: Catalog | None = None,
+    *,
+    diagnoses: Iterable[object] = (),
 ) -> Grade:
-    """Grade an answer. Never raises for any answer: every problem becomes a finding."""
+    """Grade an answer. Never raises for any answer: every problem becomes a finding.
+
+    diagnoses: the student's box 21 (A-L, blanks as ""); read only when the key has diagnoses.
+    """
     catalog = catalog or default_catalog()
-    answer = tuple(_normalize(position, line) for position, line in enumerate(answer_lines or ()))
+    answer_lines = tuple(answer_lines or ())
+    answer = tuple(_normalize(position, line) for position, line in enumerate(answer_lines))
     matches = [
         _match(index, lines, answer, expected, catalog)
         for index, lines in enumerate(expected.alternatives)
@@ -191,9 +198,20 @@ def grade(
     checks = ANSWER_CHECKS if not expected.instructor_key else CLAIM_CHECKS
     for check in checks:
         findings.extend(check(ctx))
+    # --- Diagnoses hook (box 21, 24E pointers): see coding/diagnoses.py. A key without
+    # diagnoses adds no marks, and the score is the procedure score exactly as before.
+    score = best.score
+    if expected.diagnoses is not None:
+        answered = {i: answer_lines[a.position] for i, a in {**best.wrong, **best.matched}.items()}
+        dx = dx_grading.grade_diagnoses(expected, best.lines, answered, tuple(diagnoses), profile)
+        if dx.marks:
+            marks.extend(dx.marks)
+            findings.extend(dx.findings)
+            score = _percent(best.points + dx.points, best.available + dx.available)
+    # --- end of the diagnoses hook
     findings.sort(key=lambda f: _SEVERITY_ORDER[f.severity])
     return Grade(
-        score=best.score,
+        score=score,
         marks=tuple(marks),
         findings=tuple(findings),
         matched_alternative=best.index,

@@ -522,7 +522,138 @@ _ALL: tuple[Rule, ...] = (
     ),
 )
 
-RULES: dict[str, Rule] = {rule.id: rule for rule in _ALL}
+# --- Diagnoses (box 21 and the 24E pointers), graded by diagnoses.py --------------------------
+SRC_ICD_FIRST = (
+    "ICD-10-CM Official Guidelines for Coding and Reporting, Section IV.A and IV.G "
+    "(outpatient: list first the condition chiefly responsible for the visit)"
+)
+SRC_ICD_DOCUMENTED = (
+    "ICD-10-CM Official Guidelines for Coding and Reporting, Section IV.J (code all documented "
+    "conditions that coexist and affect care) and IV.H (no uncertain diagnoses)"
+)
+SRC_ICD_DETAIL = (
+    "ICD-10-CM Official Guidelines for Coding and Reporting, Section I.B.3 and IV.F (a code is "
+    "reported to the highest number of characters available)"
+)
+SRC_ICD_SEVENTH = (
+    "ICD-10-CM Official Guidelines for Coding and Reporting, Section I.A.4-5 (placeholder X, "
+    "7th characters) and I.C.19.a (A initial, D subsequent, S sequela)"
+)
+SRC_ICD_LATERALITY = "ICD-10-CM Official Guidelines for Coding and Reporting, Section I.B.13"
+SRC_CLAIM_FORM = (
+    "CMS Medicare Claims Processing Manual, ch. 26, section 10.2 (CMS-1500 item 21: up to 12 "
+    "diagnoses A-L; item 24E: up to 4 pointers per line, the first the line's primary)"
+)
+SRC_MEDICARE_SUBLUXATION = (
+    "Medicare Benefit Policy Manual, ch. 15, section 240.1.2 (subluxation as the primary "
+    "diagnosis, the five spinal regions) and the MAC chiropractic LCDs' diagnosis pairs"
+)
+SRC_NCCI_REGION = (
+    "NCCI Policy Manual for Medicare Services, ch. XI (physical medicine: 97140 with CMT only "
+    "in a different anatomic region) and CMS-1500 item 24E"
+)
+
+_DIAGNOSIS_RULES: tuple[Rule, ...] = (
+    Rule(
+        "dx-first-listed",
+        "The first diagnosis is the reason for the visit",
+        "Box 21 A is the first-listed diagnosis: the condition the note shows to be chiefly "
+        "responsible for the visit. The other documented conditions follow it.",
+        SRC_ICD_FIRST,
+        "diagnosis-coding",
+    ),
+    Rule(
+        "dx-documented",
+        "Code the conditions the note documents, and only those",
+        "Every condition the provider documents and treats at the visit goes in box 21. A "
+        "condition the note does not document (or only suspects) is not coded.",
+        SRC_ICD_DOCUMENTED,
+        "diagnosis-coding",
+    ),
+    Rule(
+        "dx-specificity",
+        "A diagnosis code is complete",
+        "Only a complete code, one with no more characters below it, may be billed. A "
+        "category such as M54.1 needs its last character (M54.16, lumbar).",
+        SRC_ICD_DETAIL,
+        "diagnosis-coding",
+    ),
+    Rule(
+        "dx-seventh-character",
+        "The 7th character of an injury code",
+        "Injury codes (chapter 19, S codes) end in a 7th character: A while the injury is "
+        "actively treated, D for routine care in the healing or recovery phase after active "
+        "treatment, S for a condition left as a late effect (sequela). Codes shorter than six "
+        "characters take the placeholder X before it (S13.4XXA).",
+        SRC_ICD_SEVENTH,
+        "diagnosis-coding",
+    ),
+    Rule(
+        "dx-laterality",
+        "Right, left or both",
+        "When the note names the side, the code says it: right and left have codes of their "
+        "own, and the 'unspecified side' code is for notes that do not say.",
+        SRC_ICD_LATERALITY,
+        "diagnosis-coding",
+    ),
+    Rule(
+        "dx-unknown-code",
+        "Use codes from the diagnosis list",
+        "Every box 21 entry needs an ICD-10-CM code from the course's diagnosis list (search "
+        "it by code or words).",
+        SRC_APP,
+        "diagnosis-coding",
+    ),
+    Rule(
+        "dx-pointer",
+        "Each line points to the diagnosis it treats",
+        "Item 24E of a claim line points (by letter A-L) to up to four box 21 diagnoses, the "
+        "first the main reason for that service. A pointer to an empty letter or to a "
+        "condition the service did not treat is wrong.",
+        SRC_CLAIM_FORM,
+        "diagnosis-pointers",
+    ),
+    Rule(
+        "dx-pointer-distinct-region",
+        "A 59/XS line points to a region not manipulated",
+        "Therapy billed with 59 or XS beside spinal CMT is payable only for a region that was "
+        "not manipulated. Its first pointer names a diagnosis of that other region (a right "
+        "shoulder beside lumbar CMT); a pointer to the manipulated region's diagnosis says the "
+        "service was part of the manipulation.",
+        SRC_NCCI_REGION,
+        "diagnosis-pointers",
+    ),
+    Rule(
+        "medicare-cmt-m99-primary",
+        "Medicare CMT: segmental dysfunction first, at the level treated",
+        "Medicare pays spinal CMT (98940-98942) for a subluxation: the first-listed diagnosis "
+        "is a segmental dysfunction code, M99.00-M99.05, of a region that was manipulated, "
+        "and the CMT line points to it first.",
+        SRC_MEDICARE_SUBLUXATION,
+        "medicare-chiro",
+    ),
+    Rule(
+        "medicare-cmt-secondary",
+        "Medicare CMT: a secondary condition",
+        "After the M99.0x subluxation code, Medicare's contractors expect the condition that "
+        "the subluxation causes (the pain, strain, sprain or radiculopathy the note documents) "
+        "as a secondary diagnosis, and the CMT line points to it.",
+        SRC_MEDICARE_SUBLUXATION,
+        "medicare-chiro",
+    ),
+    Rule(
+        "cmt-regions-supported",
+        "The diagnoses support the number of regions",
+        "For Medicare each spinal region billed in CMT needs a segmental dysfunction diagnosis "
+        "of that region on the claim: 98940 one or two regions, 98941 three or four, 98942 "
+        "all five.",
+        SRC_MEDICARE_SUBLUXATION,
+        "diagnosis-coding",
+    ),
+)
+# --- end of the diagnosis rules ---------------------------------------------------------------
+
+RULES: dict[str, Rule] = {rule.id: rule for rule in (*_ALL, *_DIAGNOSIS_RULES)}
 
 
 def finding(

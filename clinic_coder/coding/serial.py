@@ -4,12 +4,15 @@ from .types import ClaimLine, LineMark
 
 
 def line_to_json(line: ClaimLine) -> dict:
-    return {
+    data = {
         "code": line.code,
         "minutes": line.minutes,
         "units": line.units,
         "modifiers": sorted(line.modifiers),
     }
+    if line.pointers:  # only lines of a case with diagnoses have them
+        data["pointers"] = list(line.pointers)
+    return data
 
 
 def line_from_json(data: dict) -> ClaimLine:
@@ -18,6 +21,7 @@ def line_from_json(data: dict) -> ClaimLine:
         minutes=data.get("minutes"),
         units=data["units"],
         modifiers=frozenset(data.get("modifiers", ())),
+        pointers=tuple(data.get("pointers", ())),
     )
 
 

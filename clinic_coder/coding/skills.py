@@ -23,6 +23,9 @@ SKILLS: dict[str, str] = {
     "medicare-therapy": "Medicare therapy modifiers (KX over the threshold, CQ/CO for assistants)",
     "em-with-cmt": "Office visit billed with manipulation (modifier 25)",
     "claim-lines": "Writing claim lines: real codes, one line per code, whole units",
+    # Diagnoses (coding/diagnoses.py)
+    "diagnosis-coding": "Choosing diagnosis codes (ICD-10-CM, box 21)",
+    "diagnosis-pointers": "Pointing each line to its diagnoses (24E)",
 }
 
 # Which code-choice skill a code family exercises. Families a clinic invents for its own codes

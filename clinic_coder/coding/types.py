@@ -100,6 +100,8 @@ class ClaimLine:
     units: int = 1
     modifiers: frozenset[str] = frozenset()
     sources: tuple[int, ...] = ()
+    # Diagnosis pointers (CMS-1500 24E): letters A-L into the claim's box 21, up to 4.
+    pointers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,15 @@ class ModifierReason:
 
 
 @dataclass(frozen=True)
+class DiagnosisKey:
+    """The diagnoses a case's key has (coding/diagnoses.py): box 21 in order, the first the
+    first-listed, and for each documented service (by index) the diagnoses it treats."""
+
+    codes: tuple[str, ...]
+    by_service: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(frozen=True)
 class ExpectedClaim:
     # Every acceptable claim. They differ in tied units and in 59-or-X choices.
     alternatives: tuple[tuple[ClaimLine, ...], ...]
@@ -191,6 +202,8 @@ class ExpectedClaim:
     # Set when an instructor replaced the derived key (their reason): the derived unit
     # arithmetic no longer explains the key, so the grader does not cite it.
     instructor_key: str = ""
+    # None: the case documents no diagnoses and is graded on its procedure lines only.
+    diagnoses: DiagnosisKey | None = None
 
     @property
     def claim(self) -> tuple[ClaimLine, ...]:

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 
+from clinic_coder.coding.diagnoses import LETTERS, MAX_POINTERS, DiagnosisList, normalize_dx
 from clinic_coder.coding.types import ClaimLine
 
 from .workflows import MAX_ANSWER_LINES, MAX_LINE_MINUTES, MAX_LINE_UNITS
@@ -50,6 +51,12 @@ class AnswerLineForm(forms.Form):
         max_length=40,
         help_text="Separate with spaces or commas, such as GP XS.",
     )
+    pointers = forms.CharField(
+        label="Diagnosis pointers",
+        required=False,
+        max_length=12,
+        help_text="Letters of the box 21 diagnoses this line treats, main one first, such as A C.",
+    )
 
     def __init__(self, *args: object, catalog=None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -74,6 +81,23 @@ class AnswerLineForm(forms.Form):
             raise ValidationError("Give each modifier once.")
         return frozenset(modifiers)
 
+    def clean_pointers(self) -> tuple[str, ...]:
+        letters = self.cleaned_data["pointers"].upper().replace(",", " ").split()
+        # "AC" is two pointers, as on the paper form.
+        if len(letters) == 1 and len(letters[0]) > 1:
+            letters = list(letters[0])
+        bad = [p for p in letters if p not in LETTERS]
+        if bad:
+            raise ValidationError(
+                f"{', '.join(bad)}: a pointer is a letter from A to L, naming a diagnosis of "
+                "box 21."
+            )
+        if len(set(letters)) != len(letters):
+            raise ValidationError("Give each pointer once.")
+        if len(letters) > MAX_POINTERS:
+            raise ValidationError(f"A line points to at most {MAX_POINTERS} diagnoses.")
+        return tuple(letters)
+
     def clean(self) -> dict:
         data = super().clean()
         if "code" in data and not data["code"]:
@@ -89,6 +113,7 @@ class AnswerLineForm(forms.Form):
             minutes=data["minutes"],
             units=data["units"],
             modifiers=data["modifiers"],
+            pointers=data["pointers"],
         )
 
 
@@ -130,9 +155,9 @@ class AnswerFormSet(BaseAnswerFormSet):
                 continue
             row = {
                 name: _as_typed(form[name].value(), form.fields[name])
-                for name in ("code", "minutes", "units", "modifiers")
+                for name in ("code", "minutes", "units", "modifiers", "pointers")
             }
-            if any(row[name].strip() for name in ("code", "minutes", "modifiers")):
+            if any(row[name].strip() for name in ("code", "minutes", "modifiers", "pointers")):
                 rows.append(row)
         return rows[:MAX_ANSWER_LINES]
 
@@ -151,6 +176,71 @@ def formset_from_lines(lines: list[dict], *, catalog, extra_row: bool = False) -
     if extra_row or not initial:
         initial.append({"units": 1})
     return AnswerFormSet(initial=initial, catalog=catalog)
+
+
+class DiagnosesForm(forms.Form):
+    """Box 21: up to twelve ICD-10-CM codes, A to L, each from the course's diagnosis list."""
+
+    prefix = "dx"
+
+    def __init__(self, *args: object, diagnoses: DiagnosisList, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.diagnoses = diagnoses
+        for letter in LETTERS:
+            self.fields[letter] = forms.CharField(
+                label=f"Diagnosis {letter}",
+                required=False,
+                max_length=10,
+                widget=forms.TextInput(
+                    attrs={"list": "dx-options", "autocomplete": "off", "size": 9}
+                ),
+            )
+
+    @classmethod
+    def from_draft(cls, typed: list, *, diagnoses: DiagnosisList) -> "DiagnosesForm":
+        initial = {
+            letter: value
+            for letter, value in zip(
+                LETTERS, typed if isinstance(typed, list) else [], strict=False
+            )
+            if isinstance(value, str)
+        }
+        return cls(initial=initial, diagnoses=diagnoses)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        seen: dict[str, str] = {}
+        for letter in LETTERS:
+            code = normalize_dx(data.get(letter, ""))
+            if not code:
+                continue
+            # An incomplete code (M54.1, S13.4XX) is let through: the grader explains it.
+            if code not in self.diagnoses and not self.diagnoses.is_incomplete(code):
+                self.add_error(
+                    letter,
+                    f"{code} is not a code in the diagnosis list. Search the list by code or "
+                    "words, and give every character (such as M54.50 or S13.4XXA).",
+                )
+            elif code in seen:
+                self.add_error(letter, f"{code} is already diagnosis {seen[code]}.")
+            else:
+                seen[code] = letter
+            data[letter] = code
+        return data
+
+    def codes(self) -> list[str]:
+        """Box 21 as graded: one code per letter, "" where blank, trailing blanks dropped."""
+        codes = [self.cleaned_data.get(letter, "") for letter in LETTERS]
+        while codes and not codes[-1]:
+            codes.pop()
+        return codes
+
+    def raw(self) -> list[str]:
+        """What was typed, for the draft (valid or not), cut to what a field can hold."""
+        typed = [str(self[letter].value() or "").replace("\x00", "")[:11] for letter in LETTERS]
+        while typed and not typed[-1].strip():
+            typed.pop()
+        return typed
 
 
 class TrainerForm(forms.Form):

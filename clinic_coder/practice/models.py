@@ -13,6 +13,7 @@ from django.urls import reverse
 from clinic_coder.cases.models import Case, CaseRevision, CaseVariant
 from clinic_coder.catalog.models import current_catalog
 from clinic_coder.coding.catalog import Catalog
+from clinic_coder.coding.diagnoses import LETTERS, default_diagnoses
 from clinic_coder.coding.grading import grade
 from clinic_coder.coding.profiles import get_profile
 from clinic_coder.coding.rules import RULES, Rule
@@ -70,14 +71,18 @@ class Grading:
 
     @property
     def key(self) -> dict:
-        """The key as the student is shown it: every acceptable claim, and the minutes drawn."""
-        return {
+        """The key as the student is shown it: every acceptable claim, and the minutes drawn;
+        for a case with diagnoses, box 21 with the note's words for each."""
+        key = {
             "alternatives": [
                 [line_to_json(line) for line in claim]
                 for claim in self.variant.expected.alternatives
             ],
             "minutes": self.variant.minutes,
         }
+        if self.variant.expected.diagnoses is not None:
+            key["diagnoses"] = diagnoses_shown(self.variant.case.diagnoses)
+        return key
 
     @property
     def explanation(self) -> list[str]:
@@ -86,6 +91,20 @@ class Grading:
     @property
     def marks(self) -> list[dict]:
         return [mark_to_json(mark) for mark in self.result.marks]
+
+
+def diagnoses_shown(documented: list[dict]) -> list[dict]:
+    """A case's box 21 as the key shows it: letter, code, official title, the note's words."""
+    codes = default_diagnoses()
+    return [
+        {
+            "letter": letter,
+            "code": entry["code"],
+            "title": info.title if (info := codes.find(entry["code"])) else "",
+            "documented": entry["documented"],
+        }
+        for letter, entry in zip(LETTERS, documented, strict=False)
+    ]
 
 
 class Draft(models.Model):
@@ -100,6 +119,8 @@ class Draft(models.Model):
     )
     seed = models.PositiveIntegerField()
     lines = models.JSONField(default=list, blank=True)
+    # Box 21 as typed so far: one string per letter A-L.
+    diagnoses = models.JSONField(default=list, blank=True)
     token = models.UUIDField(default=uuid.uuid4, help_text="Makes a replayed submit harmless.")
     started_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -193,6 +214,8 @@ class Attempt(models.Model):
     marks = models.JSONField(default=list)
     # The same variant keyed and graded under both unit methods, as the feedback page shows it.
     comparison = models.JSONField(default=list, blank=True)
+    # The student's box 21: codes by letter A-L ("" for a letter left blank).
+    diagnoses = models.JSONField(default=list, blank=True)
     started_at = models.DateTimeField()
     submitted_at = models.DateTimeField()
     late = models.BooleanField(default=False)
@@ -220,8 +243,10 @@ class Attempt(models.Model):
         *,
         profile: PayerProfile | None = None,
         catalog: Catalog | None = None,
+        diagnoses: list[str] | None = None,
     ) -> Grading:
-        """This attempt's answer (or these lines) graded against its variant of a revision.
+        """This attempt's answer (or these lines and box 21) graded against its variant of a
+        revision.
 
         The variant is the attempt's seed under its payer profile, or under another profile
         (the same visit counted by the other unit method). Nothing is stored.
@@ -230,7 +255,9 @@ class Attempt(models.Model):
         profile = profile or get_profile(self.payer_profile)
         variant = revision.variant(self.seed, catalog, profile)
         lines = self.claim() if lines is None else lines
-        return Grading(variant, grade(variant.expected, lines, profile, catalog))
+        diagnoses = self.diagnoses if diagnoses is None else diagnoses
+        result = grade(variant.expected, lines, profile, catalog, diagnoses=diagnoses)
+        return Grading(variant, result)
 
     def grade_against(
         self,
@@ -238,13 +265,16 @@ class Attempt(models.Model):
         lines: list[ClaimLine] | None = None,
         *,
         catalog: Catalog | None = None,
+        diagnoses: list[str] | None = None,
     ) -> Grading:
         """Grade and store: the key, explanation, marks, score and findings, all from one
-        grading of one variant. A new attempt stores its answer lines too; a stored one is
-        graded on the lines it has. The only code that sets an attempt's score from the engine;
-        call it inside the workflow's transaction."""
+        grading of one variant. A new attempt stores its answer lines (and box 21) too; a
+        stored one is graded on the lines it has. The only code that sets an attempt's score
+        from the engine; call it inside the workflow's transaction."""
         catalog = catalog or current_catalog()
         lines = self.claim() if lines is None else lines
+        if diagnoses is not None:
+            self.diagnoses = list(diagnoses)
         graded = self.grading(revision, lines, catalog=catalog)
         new = self.pk is None
         self.revision = revision
@@ -266,6 +296,7 @@ class Attempt(models.Model):
                     minutes=line.minutes,
                     units=line.units,
                     modifiers=sorted(line.modifiers),
+                    pointers=list(line.pointers),
                 )
                 for position, line in enumerate(lines)
             )
@@ -349,6 +380,17 @@ class Attempt(models.Model):
         ]
 
     @property
+    def graded_on_diagnoses(self) -> bool:
+        return "diagnoses" in self.key
+
+    @property
+    def box21(self) -> list[tuple[str, str]]:
+        """The student's box 21 as (letter, code), blanks left out."""
+        return [
+            (letter, code) for letter, code in zip(LETTERS, self.diagnoses, strict=False) if code
+        ]
+
+    @property
     def visit_note(self) -> str:
         """The visit note as the student read it: the revision's note with the minutes drawn
         for this attempt (stored with its key), so showing it again derives nothing."""
@@ -368,6 +410,8 @@ class AnswerLine(models.Model):
     minutes = models.PositiveSmallIntegerField(null=True, blank=True)
     units = models.PositiveSmallIntegerField()
     modifiers = models.JSONField(default=list)
+    # Diagnosis pointers (24E): letters of the attempt's box 21.
+    pointers = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["attempt", "position"]
@@ -381,6 +425,7 @@ class AnswerLine(models.Model):
             minutes=self.minutes,
             units=self.units,
             modifiers=frozenset(self.modifiers),
+            pointers=tuple(self.pointers),
         )
 
 

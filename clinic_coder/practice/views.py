@@ -13,12 +13,13 @@ from clinic_coder.accounts.decorators import role_required
 from clinic_coder.accounts.models import Role
 from clinic_coder.cases.models import Case, CaseSet
 from clinic_coder.catalog.models import ProcedureCode, current_catalog
+from clinic_coder.coding.diagnoses import default_diagnoses
 from clinic_coder.coding.techniques import TECHNIQUES
 from clinic_coder.cohorts.models import Assignment, AssignmentOverride, Cohort, Terms
 from clinic_coder.parsing import whole_number
 
 from . import trainer
-from .forms import AnswerFormSet, TrainerForm, formset_from_lines
+from .forms import AnswerFormSet, DiagnosesForm, TrainerForm, formset_from_lines
 from .mastery import weak_spots
 from .models import Attempt
 from .workflows import (
@@ -156,9 +157,12 @@ def _case(assignment: Assignment | None, slug: str) -> Case:
     return get_object_or_404(cases, slug=slug)
 
 
-def _player(request, case, assignment, draft, formset, status: int = 200) -> HttpResponse:
+def _player(
+    request, case, assignment, draft, formset, status: int = 200, dx_form=None
+) -> HttpResponse:
     catalog = current_catalog()
     variant = case.variant(draft.seed, catalog, profile=profile_for(case, assignment))
+    diagnoses = default_diagnoses()
     context = {
         "case": case,
         "assignment": assignment,
@@ -166,6 +170,10 @@ def _player(request, case, assignment, draft, formset, status: int = 200) -> Htt
         "draft": draft,
         "variant": variant,
         "formset": formset,
+        # Box 21 and the pointers are shown only for a case graded on diagnoses.
+        "diagnoses_graded": variant.expected.diagnoses is not None,
+        "dx_form": dx_form or DiagnosesForm.from_draft(draft.diagnoses, diagnoses=diagnoses),
+        "dx_codes": list(diagnoses),
         "codes": sorted(catalog, key=lambda info: info.code),
         "attempts_left": attempts_left(student=request.user, case=case, assignment=assignment),
         "time_is_up": time_is_up(draft, timezone.now()),
@@ -209,7 +217,8 @@ def edit_answer(request: HttpRequest, slug: str, assignment_id: int | None = Non
     if not bound.management_form.is_valid():
         return redirect(_player_urls(case, assignment)["play_case"])
     lines = bound.raw_lines(without=whole_number(request.POST.get("remove")))
-    saved = save_draft(draft=draft, lines=lines, now=timezone.now())
+    typed_dx = DiagnosesForm(request.POST, diagnoses=default_diagnoses()).raw()
+    saved = save_draft(draft=draft, lines=lines, now=timezone.now(), diagnoses=typed_dx)
     if request.GET.get("autosave"):
         return HttpResponse(status=204 if saved else 409)
     adding = request.POST.get("action") == "add"
@@ -218,7 +227,11 @@ def edit_answer(request: HttpRequest, slug: str, assignment_id: int | None = Non
     if adding:
         formset.forms[-1].fields["code"].widget.attrs["autofocus"] = True
     if request.htmx:
-        context = {"formset": formset, "urls": _player_urls(case, assignment)}
+        context = {
+            "formset": formset,
+            "urls": _player_urls(case, assignment),
+            "diagnoses_graded": bool(case.diagnoses),
+        }
         return render(request, "practice/play_case.html#builder", context)
     return _player(request, case, assignment, draft, formset)
 
@@ -233,22 +246,31 @@ def submit_case(request: HttpRequest, slug: str, assignment_id: int | None = Non
     draft = open_draft(student=request.user, case=case, assignment=assignment)
     catalog = current_catalog()
     formset = AnswerFormSet(request.POST, catalog=catalog)
+    # Box 21 is read only for a case graded on diagnoses (the page shows it for no other).
+    dx_form = DiagnosesForm(request.POST if case.diagnoses else {}, diagnoses=default_diagnoses())
     try:
         token = uuid.UUID(request.POST.get("token", ""))
     except ValueError:
         token = None
-    if token is None or not formset.is_valid():
+    if token is None or not (formset.is_valid() & dx_form.is_valid()):
         if formset.management_form.is_valid():
-            save_draft(draft=draft, lines=formset.raw_lines(), now=timezone.now())
+            save_draft(
+                draft=draft, lines=formset.raw_lines(), now=timezone.now(), diagnoses=dx_form.raw()
+            )
         messages.error(request, "Some lines need fixing before the answer can be graded.")
-        return _player(request, case, assignment, draft, formset, status=422)
+        return _player(request, case, assignment, draft, formset, status=422, dx_form=dx_form)
     try:
         submission = submit_answer(
-            draft=draft, token=token, lines=formset.claim(), now=timezone.now(), catalog=catalog
+            draft=draft,
+            token=token,
+            lines=formset.claim(),
+            now=timezone.now(),
+            catalog=catalog,
+            diagnoses=dx_form.codes(),
         )
     except SubmissionRefused as refusal:
         messages.error(request, str(refusal))
-        return _player(request, case, assignment, draft, formset, status=409)
+        return _player(request, case, assignment, draft, formset, status=409, dx_form=dx_form)
     return redirect(submission.attempt)
 
 
@@ -312,8 +334,9 @@ def code_search(request: HttpRequest) -> HttpResponse:
         codes = ProcedureCode.objects.filter(
             Q(code__icontains=query) | Q(descriptor__icontains=query) | Q(code__in=by_technique)
         )[:15]
+    diagnoses = default_diagnoses().search(query, limit=15) if query else []
     template = "practice/code_search.html#results" if request.htmx else "practice/code_search.html"
-    return render(request, template, {"query": query, "codes": codes})
+    return render(request, template, {"query": query, "codes": codes, "diagnoses": diagnoses})
 
 
 @student_only

@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 
 from clinic_coder.cases.models import Case, CaseRevision
 from clinic_coder.coding.catalog import Catalog
+from clinic_coder.coding.diagnoses import LETTERS, MAX_POINTERS, normalize_dx
 from clinic_coder.coding.grading import score_of
 from clinic_coder.coding.profiles import get_profile
 from clinic_coder.coding.serial import mark_from_json
@@ -76,17 +77,29 @@ def new_variant(*, draft: Draft) -> Draft:
     """Start again on the same case with other numbers; the old token can no longer submit."""
     draft.seed = Case.new_seed()
     draft.lines = []
+    draft.diagnoses = []
     draft.token = uuid.uuid4()
-    draft.save(update_fields=["seed", "lines", "token", "updated_at"])
+    draft.save(update_fields=["seed", "lines", "diagnoses", "token", "updated_at"])
     return draft
 
 
-def save_draft(*, draft: Draft, lines: list[dict], now: datetime.datetime) -> bool:
-    """Keep the lines typed so far. Past a time limit the saved answer no longer changes."""
+def save_draft(
+    *,
+    draft: Draft,
+    lines: list[dict],
+    now: datetime.datetime,
+    diagnoses: list[str] | None = None,
+) -> bool:
+    """Keep the lines (and box 21) typed so far. Past a time limit the saved answer no longer
+    changes."""
     if time_is_up(draft, now):
         return False
     draft.lines = lines
-    draft.save(update_fields=["lines", "updated_at"])
+    fields = ["lines", "updated_at"]
+    if diagnoses is not None:
+        draft.diagnoses = diagnoses
+        fields.append("diagnoses")
+    draft.save(update_fields=fields)
     return True
 
 
@@ -120,8 +133,9 @@ def submit_answer(
     lines: list[ClaimLine],
     now: datetime.datetime,
     catalog: Catalog | None = None,
+    diagnoses: tuple[str, ...] | list[str] = (),
 ) -> Submission:
-    """Grade the answer and store it with its lines and findings, all or nothing.
+    """Grade the answer (its lines and box 21) and store it with its findings, all or nothing.
 
     The token makes a double-clicked or replayed submit return the attempt it already made.
     """
@@ -141,6 +155,7 @@ def submit_answer(
             if time_is_up(draft, now):
                 # The time limit passed: what counts is the answer as saved by then.
                 lines = lines_from_draft(draft.lines)
+                diagnoses = diagnoses_from_draft(draft.diagnoses)
         revision = draft.case.current_revision()
         attempt = Attempt(
             student=draft.student,
@@ -154,7 +169,7 @@ def submit_answer(
             late=terms is not None and now > terms.due_at,
         )
         try:
-            attempt.grade_against(revision, lines, catalog=catalog)
+            attempt.grade_against(revision, lines, catalog=catalog, diagnoses=list(diagnoses))
         except IntegrityError:
             # The same submit arrived twice at once and the other request stored it first.
             done = Attempt.objects.get(token=token, student_id=draft.student_id)
@@ -202,7 +217,24 @@ def line_from_dict(data: dict) -> ClaimLine | None:
         minutes=_whole(data.get("minutes"), 0, MAX_LINE_MINUTES),
         units=_whole(data.get("units"), 0, MAX_LINE_UNITS) or 0,
         modifiers=frozenset(m for m in modifiers if LINE_MODIFIER.match(m)),
+        pointers=pointers_from_text(data.get("pointers", "")),
     )
+
+
+def pointers_from_text(value: object) -> tuple[str, ...]:
+    """Pointer letters as typed ('A B', 'a,c', 'AB'): the letters A-L, in order, once each,
+    four at most; anything else is left out."""
+    text = str(value or "").upper()
+    letters = [c for c in text if c in LETTERS]
+    return tuple(dict.fromkeys(letters))[:MAX_POINTERS]
+
+
+def diagnoses_from_draft(rows: object) -> list[str]:
+    """Box 21 of a saved draft (as typed), one code per letter, "" where blank."""
+    if not isinstance(rows, list):
+        return []
+    codes = [normalize_dx(str(row))[:10] if isinstance(row, str) else "" for row in rows]
+    return codes[: len(LETTERS)]
 
 
 def _whole(value: object, low: int, high: int) -> int | None:

@@ -10,6 +10,7 @@ from clinic_coder.cases.exchange import validate_bank
 from clinic_coder.cases.loading import CASE_BANK_FILE
 from clinic_coder.coding.catalog import CodeInfo, default_catalog
 from clinic_coder.coding.derive import derive_expected
+from clinic_coder.coding.diagnoses import MEDICARE_SUBLUXATION, with_diagnoses
 from clinic_coder.coding.grading import grade
 from clinic_coder.coding.profiles import get_profile
 from clinic_coder.coding.types import ClaimLine, DocumentedService, VisitFacts
@@ -39,7 +40,11 @@ MINIMUM_CASES_PER_SKILL = {
     "modifiers": 10,
     "medicare-chiro": 6,
     "em-with-cmt": 3,
+    "diagnosis-coding": 6,
+    "diagnosis-pointers": 6,
 }
+# Cases whose key has diagnoses (box 21 and pointers).
+DIAGNOSIS_CASES = sorted(slug for slug, case in CASES.items() if case.get("diagnoses"))
 
 
 def engine_services(case: dict, minutes: dict[str, int]) -> list[DocumentedService]:
@@ -138,3 +143,65 @@ def test_it_grades_its_own_key_100_in_every_sampled_variant(slug):
         expected = expected_for(case, draw_minutes(seed, ranges(case)))
         for alternative in expected.alternatives:
             assert grade(expected, list(alternative), profile, CATALOG).score == 100
+
+
+def with_case_diagnoses(case: dict, expected):
+    return with_diagnoses(
+        expected,
+        [d["code"] for d in case["diagnoses"]],
+        [s.get("diagnoses", []) for s in case["services"]],
+    )
+
+
+def test_it_holds_at_least_6_cases_graded_on_diagnoses():
+    assert len(DIAGNOSIS_CASES) >= 6
+    # ... and they teach the Medicare subluxation rule, the 7th character and laterality.
+    codes = {d["code"] for slug in DIAGNOSIS_CASES for d in CASES[slug]["diagnoses"]}
+    assert codes & set(MEDICARE_SUBLUXATION)
+    assert {code[-1] for code in codes if code.startswith("S")} == {"A", "D", "S"}
+    assert {"M25.511", "M77.12", "S93.401D"} <= codes
+
+
+@pytest.mark.parametrize("slug", DIAGNOSIS_CASES)
+def test_it_agrees_with_the_authors_own_diagnoses_and_pointers(slug):
+    """The author's hand-worked box 21 and pointers grade 100 with the rest of their key."""
+    case = CASES[slug]
+    check = case["author_check"]
+    minutes = {key: r.low for key, r in ranges(case).items()} | check["minutes"]
+    expected = with_case_diagnoses(case, expected_for(case, minutes))
+    answer = [
+        ClaimLine(
+            code=line["code"],
+            units=line["units"],
+            modifiers=frozenset(line["modifiers"]),
+            pointers=tuple(line["pointers"]),
+        )
+        for line in check["claim"]
+    ]
+    profile = get_profile(case["payer_profile"])
+    result = grade(expected, answer, profile, CATALOG, diagnoses=check["diagnoses"])
+    assert result.score == 100, [f.message for f in result.findings if f.severity != "info"]
+    assert {m.code for m in result.marks} >= {"Box 21", "24E"}
+
+
+@pytest.mark.parametrize("slug", DIAGNOSIS_CASES)
+def test_it_grades_its_own_key_with_diagnoses_100_in_every_sampled_variant(slug):
+    case = CASES[slug]
+    profile = get_profile(case["payer_profile"])
+    for seed in range(1, 8):
+        expected = with_case_diagnoses(case, expected_for(case, draw_minutes(seed, ranges(case))))
+        for alternative in expected.alternatives:
+            result = grade(
+                expected, list(alternative), profile, CATALOG, diagnoses=expected.diagnoses.codes
+            )
+            assert result.score == 100
+
+
+@pytest.mark.parametrize("slug", DIAGNOSIS_CASES)
+def test_it_lists_medicares_subluxation_first_with_a_secondary_condition(slug):
+    case = CASES[slug]
+    cmt = [s for s in case["services"] if s["technique"] == "spinal_cmt"]
+    if case["payer_profile"] != "medicare" or not cmt:
+        pytest.skip("not Medicare CMT")
+    assert case["diagnoses"][0]["code"] in MEDICARE_SUBLUXATION
+    assert any(code not in MEDICARE_SUBLUXATION for code in cmt[0]["diagnoses"])

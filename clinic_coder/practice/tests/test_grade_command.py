@@ -77,3 +77,32 @@ def test_it_grades_unknown_codes_without_failing(case, monkeypatch):
         {"case": "tight-trapezius", "lines": [{"code": "ABCDE", "units": -3}]}, monkeypatch
     )
     assert 0 <= result["score"] <= 100
+
+
+def test_it_grades_box_21_and_the_pointers_of_a_case_with_diagnoses(db, monkeypatch):
+    load_catalog()
+    bank = make_bank(
+        services=[
+            {"key": "mfr", "technique": "myofascial_release", "regions": ["cervical"],
+             "minutes": 24, "diagnoses": ["M54.2"]}
+        ],
+        diagnoses=[{"code": "M54.2", "documented": "neck pain"}],
+    )  # fmt: skip
+    import_bank(bank)
+    line = {"code": "97140", "units": 2, "pointers": ["a"]}
+    right = run_grade(
+        {"case": "tight-trapezius", "lines": [line], "diagnoses": ["M54.2"]}, monkeypatch
+    )
+    assert right["score"] == 100
+    assert right["expected_diagnoses"] == ["M54.2"]
+    assert right["expected"][0][0]["pointers"] == ["A"]
+    wrong = run_grade(
+        {"case": "tight-trapezius", "lines": [line], "diagnoses": ["M54.9"]}, monkeypatch
+    )
+    assert wrong["score"] < 100
+    assert "dx-specificity" in [f["rule_id"] for f in wrong["findings"]]  # M54.9 is vaguer
+
+
+def test_it_refuses_a_box_21_that_is_not_a_list_of_strings(case, monkeypatch):
+    with pytest.raises(CommandError, match="'diagnoses' must be a list"):
+        run_grade({"case": "tight-trapezius", "lines": [], "diagnoses": "M54.2"}, monkeypatch)

@@ -20,7 +20,24 @@ def test_it_keeps_a_draft_to_what_an_answer_line_holds(client, people, case):
     response = client.post(url, answer_data(lines))
     assert response.status_code == 204
     (row,) = Draft.objects.get(student=people.alice).lines
-    assert row == {"code": "9" * 13, "minutes": "12", "units": "", "modifiers": "GP"}
+    assert row == {
+        "code": "9" * 13,
+        "minutes": "12",
+        "units": "",
+        "modifiers": "GP",
+        "pointers": "",
+    }
+
+
+def test_it_keeps_a_drafts_box_21_to_what_a_diagnosis_holds(client, people, case):
+    client.force_login(people.alice)
+    data = answer_data([{"code": "97140", "pointers": "A\x00" + "B" * 100_000}])
+    data |= {"dx-A": "M99\x00.03" + "9" * 100_000, "dx-C": "M54.50"}
+    url = reverse("practice:edit_answer", args=[case.slug]) + "?autosave=1"
+    assert client.post(url, data).status_code == 204
+    draft = Draft.objects.get(student=people.alice)
+    assert draft.diagnoses == ["M99.0399999", "", "M54.50"]
+    assert len(draft.lines[0]["pointers"]) == 13
 
 
 def test_it_refuses_a_submit_with_nul_characters_and_changes_no_score(client, people, case):

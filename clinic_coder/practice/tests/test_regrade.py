@@ -1,3 +1,5 @@
+import dataclasses
+
 import pytest
 from django.urls import reverse
 
@@ -162,3 +164,27 @@ def test_it_previews_without_freezing_a_new_revision(client, people, setup):
     assert list(case.revisions.values_list("version", flat=True)) == [1]
     client.post(regrade_url(people.cohort_a, case), {"version": "2"})
     assert list(case.revisions.values_list("version", flat=True)) == [1, 2]
+
+
+def test_it_regrades_the_stored_box_21_and_pointers_against_new_diagnoses(client, people):
+    assignment, (case,) = assigned(cohort=people.cohort_a)
+    case.diagnoses = [{"code": "M79.12", "documented": "myalgia of the neck muscles"}]
+    case.save()
+    case.services.update(diagnoses=["M79.12"])
+    right = [dataclasses.replace(RIGHT[0], pointers=("A",))]
+    attempt = graded(
+        student=people.alice, case=case, assignment=assignment, lines=right, diagnoses=["M79.12"]
+    )
+    assert attempt.score == 100
+    # The author adds the neck pain the note also documents.
+    case.diagnoses = [*case.diagnoses, {"code": "M54.2", "documented": "neck pain"}]
+    case.save()
+    case.services.update(diagnoses=["M79.12", "M54.2"])
+    client.force_login(people.ines)
+    response = client.post(regrade_url(people.cohort_a, case), {"version": "2"})
+    assert response.status_code == 302
+    attempt.refresh_from_db()
+    # Box 21: first right (0.5) + 1 of 2 documented (0.2); the line and its pointer right.
+    assert attempt.score == 90
+    assert attempt.diagnoses == ["M79.12"]
+    assert attempt.findings.filter(rule_id="dx-documented", message__contains="M54.2").exists()

@@ -27,3 +27,20 @@ def test_it_keeps_only_modifiers_of_two_letters_or_digits():
 def test_it_grades_at_most_a_full_builder_of_rows():
     rows = [{"code": "97140", "units": "1"}] * 50 + ["not a row", {"code": ""}]
     assert len(lines_from_draft(rows)) == MAX_ANSWER_LINES
+
+
+def test_it_reads_a_saved_lines_pointers_as_typed():
+    from clinic_coder.practice.workflows import pointers_from_text
+
+    row = {"code": "97140", "units": "1", "pointers": "c, a x A"}
+    assert line_from_dict(row).pointers == ("C", "A")
+    assert pointers_from_text("ABCDEFG") == ("A", "B", "C", "D")
+    assert pointers_from_text(None) == ()
+
+
+def test_it_reads_a_saved_box_21_as_typed():
+    from clinic_coder.practice.workflows import diagnoses_from_draft
+
+    assert diagnoses_from_draft(["m9903", "", 7, "S13.4XXA"]) == ["M99.03", "", "", "S13.4XXA"]
+    assert diagnoses_from_draft("M99.03") == []
+    assert len(diagnoses_from_draft(["M54.2"] * 20)) == 12

@@ -12,8 +12,20 @@ from clinic_coder.practice.models import Attempt
 
 USAGE = (
     'Give JSON like {"case": "slug", "seed": 7, "lines": [{"code": "97140", "minutes": 12, '
-    '"units": 1, "modifiers": ["GP"]}]}.'
+    '"units": 1, "modifiers": ["GP"], "pointers": ["A"]}], "diagnoses": ["M54.2"]}.'
 )
+
+
+def parse_diagnoses(data: dict) -> list[str]:
+    """Box 21 (optional): up to twelve strings, A-L, "" for a letter left blank."""
+    diagnoses = data.get("diagnoses", [])
+    if (
+        not isinstance(diagnoses, list)
+        or len(diagnoses) > 12
+        or not all(isinstance(d, str) for d in diagnoses)
+    ):
+        raise ValueError("'diagnoses' must be a list of at most 12 strings (box 21, A-L).")
+    return diagnoses
 
 
 def parse_answer(data: object) -> tuple[str, int, list[ClaimLine]]:
@@ -32,6 +44,9 @@ def parse_answer(data: object) -> tuple[str, int, list[ClaimLine]]:
         modifiers = line.get("modifiers", [])
         if not isinstance(modifiers, list) or not all(isinstance(m, str) for m in modifiers):
             raise ValueError(f"Line {number}: 'modifiers' must be a list of strings.")
+        pointers = line.get("pointers", [])
+        if not isinstance(pointers, list) or not all(isinstance(p, str) for p in pointers):
+            raise ValueError(f"Line {number}: 'pointers' must be a list of letters.")
         numbers = {}
         for name, default in (("minutes", None), ("units", 1)):
             value = line.get(name, default)
@@ -44,6 +59,7 @@ def parse_answer(data: object) -> tuple[str, int, list[ClaimLine]]:
                 minutes=numbers["minutes"],
                 units=numbers["units"],
                 modifiers=frozenset(m.strip().upper() for m in modifiers),
+                pointers=tuple(p.strip().upper() for p in pointers),
             )
         )
     return data["case"], seed, claim
@@ -58,7 +74,9 @@ class Command(BaseCommand):
     def handle(self, *args: object, answer: str, **options: object) -> None:
         try:
             text = sys.stdin.read() if answer == "-" else Path(answer).read_text()
-            slug, seed, claim = parse_answer(json.loads(text))
+            data = json.loads(text)
+            slug, seed, claim = parse_answer(data)
+            diagnoses = parse_diagnoses(data)
         except OSError as error:
             raise CommandError(f"Cannot read {answer}: {error.strerror}.", returncode=2) from None
         except json.JSONDecodeError as error:
@@ -72,7 +90,8 @@ class Command(BaseCommand):
         # since the command only reads), through the same Attempt.grading.
         revision = CaseRevision(case=case, version=case.version, content=case.to_json())
         profile = get_profile(case.payer_profile)
-        graded = Attempt(case=case, seed=seed, payer_profile=profile.key).grading(revision, claim)
+        attempt = Attempt(case=case, seed=seed, payer_profile=profile.key)
+        graded = attempt.grading(revision, claim, diagnoses=diagnoses)
         result = graded.result
         payload = {
             "case": case.slug,
@@ -96,4 +115,6 @@ class Command(BaseCommand):
                 for claim in graded.variant.expected.alternatives
             ],
         }
+        if graded.variant.expected.diagnoses is not None:
+            payload["expected_diagnoses"] = list(graded.variant.expected.diagnoses.codes)
         self.stdout.write(json.dumps(payload, indent=2))
