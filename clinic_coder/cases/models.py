@@ -188,10 +188,12 @@ class Case(models.Model):
         catalog: Catalog | None = None,
         services: list["DocumentedService"] | None = None,
         profile: PayerProfile | None = None,
+        note: str | None = None,
     ) -> "CaseVariant":
         """The note and key of one variant. Same seed, same text and key, always.
 
-        profile replaces the case's own payer (an assignment may set one for all its cases).
+        profile replaces the case's own payer (an assignment may set one for all its cases);
+        note, the note as already rendered (a stored attempt's: it is never rendered again).
         """
         catalog = catalog or current_catalog()
         profile = profile or get_profile(self.payer_profile)
@@ -205,9 +207,10 @@ class Case(models.Model):
             case=self,
             seed=seed,
             minutes=minutes,
-            note=variants.render_note(self.note, minutes),
+            note=variants.render_note(self.note, minutes) if note is None else note,
             profile=profile,
             expected=expected,
+            services=services,
         )
 
     def overridden(self, expected: ExpectedClaim) -> ExpectedClaim:
@@ -339,6 +342,7 @@ class CaseVariant:
         note: str,
         profile: PayerProfile,
         expected: ExpectedClaim,
+        services: list["DocumentedService"] = (),
     ) -> None:
         self.case = case
         self.profile = profile
@@ -346,6 +350,19 @@ class CaseVariant:
         self.minutes = minutes
         self.note = note
         self.expected = expected
+        self.services = list(services)
+
+    @property
+    def documented(self) -> dict:
+        """The facts this note documents, as an attempt stores them: the visit's facts and each
+        service with the minutes drawn for this variant (a number, never a range)."""
+        services = []
+        for service in self.services:
+            data = service.to_json()
+            if data["minutes"] is not None:
+                data["minutes"] = self.minutes[service.key]
+            services.append(data)
+        return {"facts": dataclasses.asdict(self.case.facts), "services": services}
 
 
 class DocumentedService(models.Model):
@@ -531,3 +548,36 @@ class CaseRevision(models.Model):
     ) -> CaseVariant:
         case, services = Case.from_json(self.content)
         return case.variant(seed, catalog, services=services, profile=profile)
+
+    def variant_of_note(
+        self,
+        documented: dict,
+        note: str,
+        *,
+        seed: int,
+        catalog: Catalog | None = None,
+        profile: PayerProfile | None = None,
+    ) -> CaseVariant:
+        """A note already shown to a student (its text and its documented facts, as the
+        attempt stored them), keyed with this revision's coding choices.
+
+        The facts stay the note's: which services it documents, their minutes, regions,
+        attendance, time blocks, and the visit's facts (provider, care, ABN, E/M). What this
+        revision may correct is how they are coded: each service's technique and given code
+        (matched by its key; a service this revision no longer has keeps its own), the
+        instructor's own key, and, since the key is derived again, the engine's current rules.
+        A revision that changed the facts (other minutes, a service added) does not reach
+        this note: only new attempts read the new note.
+        """
+        case, current = Case.from_json(self.content)
+        for name, value in {**FACT_DEFAULTS, **documented.get("facts", {})}.items():
+            setattr(case, name, value)
+        choices = {service.key: service for service in current}
+        services = []
+        for position, data in enumerate(documented["services"]):
+            service = DocumentedService.from_json(data, position=position)
+            chosen = choices.get(service.key)
+            if chosen is not None:
+                service.technique, service.code = chosen.technique, chosen.code
+            services.append(service)
+        return case.variant(seed, catalog, services=services, profile=profile, note=note)

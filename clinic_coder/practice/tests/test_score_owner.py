@@ -17,7 +17,7 @@ from clinic_coder.practice.workflows import (
     open_draft,
     submit_answer,
 )
-from tests.factories import NOW, RIGHT, WRONG_CODE, WRONG_UNITS, assigned, graded, line
+from tests.factories import NOW, RIGHT, WRONG_CODE, WRONG_UNITS, assigned, correct_key, graded, line
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def changes():
 
 
 def change_key(case) -> None:
-    case.services.update(minutes_low=10, minutes_high=10)  # 97140 x1 from now on
+    correct_key(case)  # 97140 x1 from now on, for the same note
 
 
 def test_it_grades_an_answer_the_same_by_submit_and_by_regrade(people):

@@ -1,0 +1,145 @@
+import re
+
+import django.db.models.deletion
+from django.conf import settings
+from django.db import migrations, models
+
+# A placeholder as the note renderer read it when this migration was written
+# (coding/variants.py): a service key in braces.
+PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+FACT_DEFAULTS = {
+    "provider": "chiropractor",
+    "care": "active",
+    "abn_signed": False,
+    "em_separately_identifiable": False,
+}
+
+
+def shown(content: dict, drawn: dict) -> tuple[str, dict]:
+    """The note a revision showed with these minutes, and the facts it documented."""
+    minutes = {}
+    services = []
+    for service in content["services"]:
+        service = dict(service)
+        value = service.get("minutes")
+        if value is not None:
+            low = value[0] if isinstance(value, list) else value
+            service["minutes"] = drawn.get(service["key"], low)
+            minutes[service["key"]] = service["minutes"]
+        services.append(service)
+    note = PLACEHOLDER.sub(
+        lambda m: str(minutes[m.group(1)]) if m.group(1) in minutes else m.group(0),
+        content["note"],
+    )
+    facts = {**FACT_DEFAULTS, **content.get("facts", {})}
+    return note, {"facts": facts, "services": services}
+
+
+def store_the_note_each_attempt_showed(apps, schema_editor):
+    """Each attempt showed the note of the revision it was graded against, unless a regrade
+    moved it since: then its first regrade names the version it was shown."""
+    Attempt = apps.get_model("practice", "Attempt")
+    CaseRevision = apps.get_model("cases", "CaseRevision")
+    Regrade = apps.get_model("practice", "Regrade")
+    first_seen = {}
+    for attempt_id, version in Regrade.objects.order_by("-done_at", "-pk").values_list(
+        "attempt_id", "old_version"
+    ):
+        first_seen[attempt_id] = version  # the earliest regrade is read last
+    batch = []
+    attempts = Attempt.objects.select_related("revision").only(
+        "pk", "case_id", "key", "revision__version", "revision__content"
+    )
+    for attempt in attempts.iterator(chunk_size=500):
+        revision = attempt.revision
+        if attempt.pk in first_seen:
+            revision = (
+                CaseRevision.objects.filter(case_id=attempt.case_id, version=first_seen[attempt.pk])
+                .only("pk", "content")
+                .first()
+                or revision
+            )
+        attempt.shown_revision_id = revision.pk
+        attempt.note_text, attempt.documented = shown(
+            revision.content, (attempt.key or {}).get("minutes", {})
+        )
+        batch.append(attempt)
+        if len(batch) == 500:
+            Attempt.objects.bulk_update(batch, ["shown_revision", "note_text", "documented"])
+            batch = []
+    Attempt.objects.bulk_update(batch, ["shown_revision", "note_text", "documented"])
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("cases", "0002_case_owner_and_co_editors"),
+        ("practice", "0006_mark_mistakes"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="attempt",
+            name="shown_revision",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="shown_in",
+                to="cases.caserevision",
+                help_text="The version of the case the student read; never changes.",
+            ),
+        ),
+        migrations.AddField(
+            model_name="attempt",
+            name="note_text",
+            field=models.TextField(
+                default="", help_text="The visit note exactly as the student read it."
+            ),
+            preserve_default=False,
+        ),
+        migrations.AddField(
+            model_name="attempt",
+            name="documented",
+            field=models.JSONField(default=dict),
+            preserve_default=False,
+        ),
+        migrations.RunPython(store_the_note_each_attempt_showed, migrations.RunPython.noop),
+        migrations.AlterField(
+            model_name="attempt",
+            name="shown_revision",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="shown_in",
+                to="cases.caserevision",
+                help_text="The version of the case the student read; never changes.",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="attempt",
+            name="revision",
+            field=models.ForeignKey(
+                help_text="The version of the case the key was derived with (moves on a regrade).",
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="attempts",
+                to="cases.caserevision",
+            ),
+        ),
+        migrations.CreateModel(
+            name="ScoreNotice",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("cause", models.CharField(choices=[("regrade", "Regraded"), ("manual_credit", "Credit changed by your instructor")], max_length=20)),
+                ("old_score", models.PositiveSmallIntegerField()),
+                ("new_score", models.PositiveSmallIntegerField()),
+                ("reason", models.TextField()),
+                ("created_at", models.DateTimeField()),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                ("attempt", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="score_notices", to="practice.attempt")),
+                ("student", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="score_notices", to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [models.Index(fields=["student", "read_at"], name="practice_sc_student_eb33bc_idx")],
+            },
+        ),
+    ]
