@@ -268,7 +268,7 @@ def _duplicate(case: Case, *, user: object) -> Case:
 def publish_case(request: HttpRequest, slug: str) -> HttpResponse:
     case, _ = _case_for(request, slug, changing=True)
     services = list(case.services.all())
-    problems = note_problems(case.note, services) + coding_problems(
+    problems = note_problems(case.note, services, publishing=True) + coding_problems(
         case, services, current_catalog()
     )
     if not services:
