@@ -149,18 +149,30 @@ class Case(models.Model):
         """(case set, cohort) of the assignments students may still work on (or that have not
         opened yet) whose set holds this case, three at most.
 
-        Assignments belong to cohorts, above cases in the stack: they are reached through
-        their reverse relation to the case set, never imported here.
+        Assignments belong to cohorts, above cases in the stack: the model is reached through
+        its reverse relation to the case set, never imported here, and what "open" means is
+        its own rule (AssignmentQuerySet.open_for_work).
         """
-        still_open = (
-            models.Q(assignments__due_at__gte=now)
-            | models.Q(assignments__overrides__due_at__gte=now)
-            | models.Q(assignments__late_policy="marked_late")
-        )
-        sets = CaseSet.objects.filter(items__case=self).filter(still_open)
+        assignments = CaseSet.assignments.rel.related_model.objects
+        holding = assignments.open_for_work(now).filter(case_set__items__case=self)
         return list(
-            sets.values_list("title", "assignments__cohort__name").distinct().order_by()[:3]
+            holding.values_list("case_set__title", "cohort__name").distinct().order_by()[:3]
         )
+
+    def note_facts(self, services: list["DocumentedService"] | None = None) -> dict:
+        """What the note documents, as students read it: its text, the visit's facts and each
+        service but for how it is coded (technique, given code), which a regrade may correct.
+        Editing any of this makes a new note that only new attempts read."""
+        services = self.services.all() if services is None else services
+        coded = ("technique", "code")
+        return {
+            "note": self.note,
+            "facts": dataclasses.asdict(self.facts),
+            "services": sorted(
+                ({k: v for k, v in s.to_json().items() if k not in coded} for s in services),
+                key=lambda service: service["key"],
+            ),
+        }
 
     @property
     def facts(self) -> VisitFacts:
