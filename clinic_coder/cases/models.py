@@ -2,6 +2,8 @@
 
 import dataclasses
 import datetime
+import hashlib
+import json
 import random
 
 from django.conf import settings
@@ -375,6 +377,13 @@ class CaseVariant:
                 data["minutes"] = self.minutes[service.key]
             services.append(data)
         return {"facts": dataclasses.asdict(self.case.facts), "services": services}
+
+    @property
+    def fingerprint(self) -> str:
+        """A short digest of the note as shown and the facts behind it: a page that showed
+        this variant sends it back, so a submit is graded on the note that was read."""
+        shown = json.dumps([self.note, self.documented], sort_keys=True)
+        return hashlib.sha256(shown.encode()).hexdigest()[:20]
 
 
 class DocumentedService(models.Model):

@@ -258,7 +258,12 @@ def submit_case(request: HttpRequest, slug: str, assignment_id: int | None = Non
         return _player(request, case, assignment, draft, formset, status=422)
     try:
         submission = submit_answer(
-            draft=draft, token=token, lines=formset.claim(), now=timezone.now(), catalog=catalog
+            draft=draft,
+            token=token,
+            lines=formset.claim(),
+            now=timezone.now(),
+            catalog=catalog,
+            shown=request.POST.get("shown"),
         )
     except SubmissionRefused as refusal:
         messages.error(request, str(refusal))

@@ -120,10 +120,13 @@ def submit_answer(
     lines: list[ClaimLine],
     now: datetime.datetime,
     catalog: Catalog | None = None,
+    shown: str | None = None,
 ) -> Submission:
     """Grade the answer and store it with its lines and findings, all or nothing.
 
     The token makes a double-clicked or replayed submit return the attempt it already made.
+    shown is the fingerprint of the variant the page showed (CaseVariant.fingerprint): if the
+    case changed since, so that the note graded is not the note read, nothing is stored.
     """
     with transaction.atomic():
         done = Attempt.objects.filter(token=token, student_id=draft.student_id).first()
@@ -154,11 +157,17 @@ def submit_answer(
             late=terms is not None and now > terms.due_at,
         )
         try:
-            attempt.grade_against(revision, lines, catalog=catalog)
+            graded = attempt.grade_against(revision, lines, catalog=catalog)
         except IntegrityError:
             # The same submit arrived twice at once and the other request stored it first.
             done = Attempt.objects.get(token=token, student_id=draft.student_id)
             return Submission(done, created=False)
+        if shown is not None and shown != graded.variant.fingerprint:
+            # Raised inside the transaction: the attempt just stored is rolled back.
+            raise SubmissionRefused(
+                "This case was changed since you opened it, so the visit note below may differ "
+                "from the one you read. Read it again, check your answer and submit again."
+            )
         draft.delete()
         score_changed_after_commit(attempt, old_score=None, cause=ScoreChange.Cause.SUBMIT)
         return Submission(attempt, created=True)

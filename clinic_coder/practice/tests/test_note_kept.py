@@ -2,13 +2,15 @@
 to that note and never another version's facts."""
 
 import importlib
+import re
 
 import pytest
 from django.urls import reverse
 
+from clinic_coder.catalog.loading import load_catalog
 from clinic_coder.practice.models import Attempt, ScoreNotice
 from clinic_coder.practice.workflows import apply_regrade, plan_regrade
-from tests.factories import NOW, RIGHT, assigned, correct_key, graded
+from tests.factories import NOW, RIGHT, answer_data, assigned, correct_key, graded, make_case
 
 
 @pytest.fixture
@@ -119,3 +121,50 @@ def test_it_leaves_a_regraded_attempt_on_the_note_it_showed(people, answered):
     apply_regrade(case=case, cohort=people.cohort_a, version=2, by=people.ines, now=NOW)
     attempt = Attempt.objects.get(pk=attempt.pk)
     assert "Very stiff" not in attempt.visit_note and "24 min" in attempt.visit_note
+
+
+def open_page(client, case) -> dict:
+    page = client.get(reverse("practice:play_case", args=[case.slug])).text
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    shown = re.search(r'name="shown" value="([^"]+)"', page).group(1)
+    return answer_data([{"code": "97140", "minutes": "24", "units": "2"}], token=token) | {
+        "shown": shown
+    }
+
+
+def test_it_grades_a_submit_on_the_note_the_page_showed(client, people):
+    load_catalog()
+    case = make_case()
+    client.force_login(people.alice)
+    data = open_page(client, case)
+    response = client.post(reverse("practice:submit_case", args=[case.slug]), data)
+    assert response.status_code == 302
+    assert Attempt.objects.get().score == 100
+
+
+def test_it_refuses_a_submit_when_the_case_changed_since_the_page_showed_it(client, people):
+    load_catalog()
+    case = make_case()
+    client.force_login(people.alice)
+    data = open_page(client, case)
+    case.services.update(minutes_low=10, minutes_high=10)  # edited while Alice was reading
+    response = client.post(reverse("practice:submit_case", args=[case.slug]), data)
+    assert response.status_code == 409
+    assert "This case was changed since you opened it" in response.text
+    assert not Attempt.objects.exists()
+    assert "10 min" in response.text  # the page now shows the note that will be graded
+    again = open_page(client, case)
+    response = client.post(reverse("practice:submit_case", args=[case.slug]), again)
+    assert response.status_code == 302
+    assert "10 min" in Attempt.objects.get().visit_note
+
+
+@pytest.mark.parametrize("shown", ["", "x" * 5000, "\x00"])
+def test_it_refuses_a_forged_fingerprint_without_storing_anything(client, people, shown):
+    load_catalog()
+    case = make_case()
+    client.force_login(people.alice)
+    data = open_page(client, case) | {"shown": shown}
+    response = client.post(reverse("practice:submit_case", args=[case.slug]), data)
+    assert response.status_code == 409
+    assert not Attempt.objects.exists()
