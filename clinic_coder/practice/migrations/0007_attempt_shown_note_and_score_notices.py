@@ -1,3 +1,4 @@
+import random
 import re
 
 import django.db.models.deletion
@@ -35,9 +36,24 @@ def shown(content: dict, drawn: dict) -> tuple[str, dict]:
     return note, {"facts": facts, "services": services}
 
 
+def drawn_minutes(seed: int, content: dict) -> dict:
+    """The minutes a seed draws from a revision's ranges, as coding/variants.draw_minutes
+    drew them when this migration was written (sorted keys, one randint each)."""
+    ranges = {}
+    for service in content["services"]:
+        value = service.get("minutes")
+        if value is not None:
+            ranges[service["key"]] = value if isinstance(value, list) else [value, value]
+    rng = random.Random(seed)
+    return {key: rng.randint(ranges[key][0], ranges[key][1]) for key in sorted(ranges)}
+
+
 def store_the_note_each_attempt_showed(apps, schema_editor):
-    """Each attempt showed the note of the revision it was graded against, unless a regrade
-    moved it since: then its first regrade names the version it was shown."""
+    """Each attempt showed the note of the revision it was graded against, with the minutes
+    stored in its key; unless a regrade moved it since. Then its first regrade names the
+    version it was shown, whose minutes its seed draws again (the key's are the later
+    version's), and the attempt goes back to that version: its score is left as it is, and
+    the case's regrade page lists it, so staff can key the note it showed again."""
     Attempt = apps.get_model("practice", "Attempt")
     CaseRevision = apps.get_model("cases", "CaseRevision")
     Regrade = apps.get_model("practice", "Regrade")
@@ -48,26 +64,28 @@ def store_the_note_each_attempt_showed(apps, schema_editor):
         first_seen[attempt_id] = version  # the earliest regrade is read last
     batch = []
     attempts = Attempt.objects.select_related("revision").only(
-        "pk", "case_id", "key", "revision__version", "revision__content"
+        "pk", "case_id", "seed", "key", "revision__version", "revision__content"
     )
+    fields = ["revision", "shown_revision", "note_text", "documented"]
     for attempt in attempts.iterator(chunk_size=500):
         revision = attempt.revision
+        drawn = (attempt.key or {}).get("minutes", {})
         if attempt.pk in first_seen:
-            revision = (
+            seen = (
                 CaseRevision.objects.filter(case_id=attempt.case_id, version=first_seen[attempt.pk])
                 .only("pk", "content")
                 .first()
-                or revision
             )
+            if seen is not None and seen.pk != revision.pk:
+                revision, drawn = seen, drawn_minutes(attempt.seed, seen.content)
+                attempt.revision_id = seen.pk
         attempt.shown_revision_id = revision.pk
-        attempt.note_text, attempt.documented = shown(
-            revision.content, (attempt.key or {}).get("minutes", {})
-        )
+        attempt.note_text, attempt.documented = shown(revision.content, drawn)
         batch.append(attempt)
         if len(batch) == 500:
-            Attempt.objects.bulk_update(batch, ["shown_revision", "note_text", "documented"])
+            Attempt.objects.bulk_update(batch, fields)
             batch = []
-    Attempt.objects.bulk_update(batch, ["shown_revision", "note_text", "documented"])
+    Attempt.objects.bulk_update(batch, fields)
 
 
 class Migration(migrations.Migration):

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from clinic_coder.catalog.loading import load_catalog
+from clinic_coder.coding.variants import MinuteRange, draw_minutes
 from clinic_coder.practice.models import Attempt, ScoreNotice
 from clinic_coder.practice.workflows import apply_regrade, plan_regrade
 from tests.factories import NOW, RIGHT, answer_data, assigned, correct_key, graded, make_case
@@ -168,3 +169,21 @@ def test_it_refuses_a_forged_fingerprint_without_storing_anything(client, people
     response = client.post(reverse("practice:submit_case", args=[case.slug]), data)
     assert response.status_code == 409
     assert not Attempt.objects.exists()
+
+
+def test_it_draws_again_the_minutes_a_regraded_attempt_was_shown():
+    """An attempt regraded before the note was stored holds the later version's minutes in
+    its key: the migration draws the shown version's minutes from the seed, as variants do."""
+    migration = importlib.import_module(
+        "clinic_coder.practice.migrations.0007_attempt_shown_note_and_score_notices"
+    )
+    content = {
+        "services": [
+            {"key": "b", "minutes": [10, 40]},
+            {"key": "a", "minutes": 12},
+            {"key": "c", "minutes": None},
+        ]
+    }
+    ranges = {"a": MinuteRange(12, 12), "b": MinuteRange(10, 40)}
+    for seed in (1, 77, 2**31 - 5):
+        assert migration.drawn_minutes(seed, content) == draw_minutes(seed, ranges)
