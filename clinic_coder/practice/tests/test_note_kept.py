@@ -187,3 +187,14 @@ def test_it_draws_again_the_minutes_a_regraded_attempt_was_shown():
     ranges = {"a": MinuteRange(12, 12), "b": MinuteRange(10, 40)}
     for seed in (1, 77, 2**31 - 5):
         assert migration.drawn_minutes(seed, content) == draw_minutes(seed, ranges)
+
+
+def test_it_shows_staff_which_version_the_student_read(client, people, answered):
+    case, attempt = answered
+    correct_key(case)
+    apply_regrade(case=case, cohort=people.cohort_a, version=2, by=people.ines, now=NOW)
+    client.force_login(people.ines)
+    url = reverse("practice:staff_attempt", args=[people.cohort_a.pk, attempt.pk])
+    page = client.get(url).text
+    assert "the student read version 1 of the case, keyed with version 2 since a regrade" in page
+    assert "24 min" in page.split("visit note")[-1]
