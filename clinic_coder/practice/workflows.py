@@ -284,7 +284,7 @@ def give_manual_credit(
             attempt,
             old_score=old_score,
             cause=ScoreNotice.Cause.MANUAL_CREDIT,
-            reason=f"Your instructor changed the credit of your {mark['code']} line: {reason}",
+            reason=f"Your instructor changed the credit of the {mark['code']} line: {reason}",
             now=now,
         )
         score_changed_after_commit(

@@ -198,3 +198,13 @@ def test_it_shows_staff_which_version_the_student_read(client, people, answered)
     page = client.get(url).text
     assert "the student read version 1 of the case, keyed with version 2 since a regrade" in page
     assert "24 min" in page.split("visit note")[-1]
+
+
+def test_it_takes_a_submit_after_a_corrected_technique_on_the_same_note(client, people):
+    load_catalog()
+    case = make_case()
+    client.force_login(people.alice)
+    data = open_page(client, case)
+    case.services.update(technique="graston")  # how it is coded, not what the note says
+    response = client.post(reverse("practice:submit_case", args=[case.slug]), data)
+    assert response.status_code == 302
