@@ -153,3 +153,11 @@ def make_students(*, cohort, count: int, start: int = 0) -> list:
         Enrollment.objects.create(cohort=cohort, student=student)
         students.append(student)
     return students
+
+
+def correct_key(case, *, code: str = "97140", units: int = 1) -> None:
+    """A key correction: the instructor's own key (97140 x1 unless told), with the note's
+    documented facts unchanged - what a regrade applies to attempts already made."""
+    case.key_override = [{"code": code, "units": units, "modifiers": []}]
+    case.key_override_reason = "Our clinic bills one unit for this release."
+    case.save(update_fields=["key_override", "key_override_reason"])

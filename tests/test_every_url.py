@@ -89,6 +89,7 @@ MATRIX = {
     "practice:assignment_submit_case": (
         {"assignment_id": "assignment", "slug": "case"}, "555555555", "Lx4x33334"),
     "practice:attempt_feedback": ({"pk": "attempt"}, "Lo4433334", "Lo4433334"),
+    "practice:dismiss_notice": ({"pk": "notice"}, "555555555", "Lo4433334"),
     "practice:code_search": ({}, "Looo3333o", "Looo3333o"),
     "practice:unit_trainer": ({}, "Looo3333o", "Looo3333o"),
     "teach:gradebook": (TEACH, "L333o4o4o", "555555555"),

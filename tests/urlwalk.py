@@ -43,12 +43,13 @@ class World:
 def build_world(people) -> World:
     """The `people` personas plus Carol (a student in both cohorts) and Sam (cohort B's
     supervisor); Ines's published case in a set assigned to both cohorts; an attempt by Alice
-    in cohort A's assignment; an invitation for Bob to cohort A."""
+    in cohort A's assignment, with a notice that its score changed; an invitation for Bob to
+    cohort A."""
     from django.utils import timezone
 
     from clinic_coder.catalog.loading import load_catalog
     from clinic_coder.cohorts.models import Enrollment, Invitation
-    from clinic_coder.practice.models import Attempt
+    from clinic_coder.practice.models import Attempt, ScoreNotice
     from clinic_coder.practice.tests.test_mastery import RIGHT, answer
     from tests.factories import make_assignment, make_case, make_case_set, make_user
 
@@ -63,6 +64,10 @@ def build_world(people) -> World:
     assignment = make_assignment(cohort=people.cohort_a, case_set=case_set)
     make_assignment(cohort=people.cohort_b, case_set=case_set)
     answer(people.alice, case, RIGHT, timezone.now(), assignment)
+    notice = ScoreNotice.objects.create(
+        student=people.alice, attempt=Attempt.objects.get(), cause="manual_credit",
+        old_score=70, new_score=100, reason="Accepted.", created_at=timezone.now(),
+    )  # fmt: skip
     invitation = Invitation.objects.create(cohort=people.cohort_a, student=people.bob)
     users = {
         "alice": people.alice, "bob": people.bob, "carol": carol, "ines": people.ines,
@@ -79,6 +84,7 @@ def build_world(people) -> World:
         "alice": people.alice.pk,
         "sofia": people.sofia.pk,
         "invitation": invitation.pk,
+        "notice": notice.pk,
         "case": case.slug,
         "set": case_set.slug,
         "zero": 0,

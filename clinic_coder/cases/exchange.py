@@ -18,7 +18,7 @@ from clinic_coder.coding.profiles import PROFILES, get_profile
 from clinic_coder.coding.skills import SKILLS
 from clinic_coder.coding.techniques import TECHNIQUES
 from clinic_coder.coding.types import REGIONS
-from clinic_coder.coding.variants import placeholders
+from clinic_coder.coding.variants import note_problems
 from clinic_coder.parsing import whole_number
 
 from .models import (
@@ -209,27 +209,26 @@ def validate_case(case: object, where: str, catalog: Catalog) -> list[str]:
             keys.add(service["key"])
     note = case.get("note")
     if isinstance(note, str):
-        for name in sorted(placeholders(note) - keys):
-            errors.append(f"{where}, field 'note': {{{name}}} has no service with that key.")
-        untimed = {s["key"] for s in services if isinstance(s, dict) and s.get("minutes") is None}
-        for name in sorted(placeholders(note) & untimed):
-            errors.append(
-                f"{where}, field 'note': service {name!r} has no minutes, so the note cannot "
-                f"show {{{name}}}."
-            )
-        ranged = {
-            s["key"]
+        minutes = {
+            s["key"]: _minute_span(s.get("minutes"))
             for s in services
-            if isinstance(s, dict) and isinstance(s.get("minutes"), list) and "key" in s
+            if isinstance(s, dict) and isinstance(s.get("key"), str)
         }
-        for name in sorted(ranged - placeholders(note)):
-            errors.append(
-                f"{where}, field 'note': service {name!r} has a minute range, so the note must "
-                f"show it as {{{name}}}."
-            )
+        publishing = case.get("status", "published") == "published"
+        errors += [
+            f"{where}, field 'note': {problem}"
+            for problem in note_problems(note, minutes, publishing=publishing)
+        ]
     if not errors:
         errors += _validate_codable(case, where, catalog)
     return errors
+
+
+def _minute_span(minutes: object) -> tuple[int, int] | None:
+    """A case file's minutes as (low, high) for the note check; None when it has none."""
+    if isinstance(minutes, list) and len(minutes) == 2:
+        return minutes[0], minutes[1]
+    return None if minutes is None else (minutes, minutes)
 
 
 def parse_key_lines(text: str) -> tuple[list[dict], list[str]]:

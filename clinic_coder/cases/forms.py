@@ -22,7 +22,7 @@ from clinic_coder.coding.diagnoses import normalize_dx
 from clinic_coder.coding.errors import BadCase
 from clinic_coder.coding.profiles import get_profile
 from clinic_coder.coding.types import REGIONS, ExpectedClaim
-from clinic_coder.coding.variants import placeholders
+from clinic_coder.coding.variants import note_problems as variant_note_problems
 
 from .exchange import (
     KEY,
@@ -305,25 +305,15 @@ def derive_at(
     )
 
 
-def note_problems(note: str, services: list[DocumentedService]) -> list[str]:
-    keys = {s.key for s in services}
-    shown = placeholders(note)
-    problems = [
-        f"{{{name}}} is not the key of any service below. (Braces around anything else, such "
-        "as {VAS}, are shown as written.)"
-        for name in sorted(shown - keys)
-    ]
-    untimed = {s.key for s in services if s.minutes_low is None}
-    problems += [
-        f"Service {name!r} has no minutes, so the note cannot show {{{name}}}."
-        for name in sorted(shown & untimed)
-    ]
-    ranged = {s.key for s in services if s.minutes_low != s.minutes_high}
-    problems += [
-        f"Service {name!r} has a minute range, so the note must show its minutes as {{{name}}}."
-        for name in sorted(ranged - shown)
-    ]
-    return problems
+def note_problems(
+    note: str, services: list[DocumentedService], *, publishing: bool = False
+) -> list[str]:
+    """What does not match between the note and these services (variants.note_problems);
+    publishing: also every service with minutes missing from the note."""
+    minutes = {
+        s.key: None if s.minutes_low is None else (s.minutes_low, s.minutes_high) for s in services
+    }
+    return variant_note_problems(note, minutes, publishing=publishing)
 
 
 def diagnosis_problems(case: Case, services: list[DocumentedService]) -> list[str]:
@@ -351,11 +341,15 @@ def coding_problems(case: Case, services: list[DocumentedService], catalog: Cata
 
 
 def check_case(case_form: CaseForm, formset: BaseServiceFormSet, catalog: Catalog) -> bool:
-    """Validate the case and its services together; put every problem on the form."""
+    """Validate the case and its services together; put every problem on the form.
+
+    A published case is held to the publishing checks on every save: it stays live.
+    """
     if not (case_form.is_valid() & formset.is_valid()):
         return False
     services = [f.instance for f in formset.kept_forms()]
-    for problem in note_problems(case_form.instance.note, services):
+    publishing = case_form.instance.status == Case.Status.PUBLISHED
+    for problem in note_problems(case_form.instance.note, services, publishing=publishing):
         case_form.add_error("note", problem)
     for problem in diagnosis_problems(case_form.instance, services):
         case_form.add_error("diagnoses_text", problem)

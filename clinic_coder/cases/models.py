@@ -2,6 +2,8 @@
 
 import dataclasses
 import datetime
+import hashlib
+import json
 import random
 
 from django.conf import settings
@@ -168,18 +170,30 @@ class Case(models.Model):
         """(case set, cohort) of the assignments students may still work on (or that have not
         opened yet) whose set holds this case, three at most.
 
-        Assignments belong to cohorts, above cases in the stack: they are reached through
-        their reverse relation to the case set, never imported here.
+        Assignments belong to cohorts, above cases in the stack: the model is reached through
+        its reverse relation to the case set, never imported here, and what "open" means is
+        its own rule (AssignmentQuerySet.open_for_work).
         """
-        still_open = (
-            models.Q(assignments__due_at__gte=now)
-            | models.Q(assignments__overrides__due_at__gte=now)
-            | models.Q(assignments__late_policy="marked_late")
-        )
-        sets = CaseSet.objects.filter(items__case=self).filter(still_open)
+        assignments = CaseSet.assignments.rel.related_model.objects
+        holding = assignments.open_for_work(now).filter(case_set__items__case=self)
         return list(
-            sets.values_list("title", "assignments__cohort__name").distinct().order_by()[:3]
+            holding.values_list("case_set__title", "cohort__name").distinct().order_by()[:3]
         )
+
+    def note_facts(self, services: list["DocumentedService"] | None = None) -> dict:
+        """What the note documents, as students read it: its text, the visit's facts and each
+        service but for how it is coded (technique, given code), which a regrade may correct.
+        Editing any of this makes a new note that only new attempts read."""
+        services = self.services.all() if services is None else services
+        coded = ("technique", "code")
+        return {
+            "note": self.note,
+            "facts": dataclasses.asdict(self.facts),
+            "services": sorted(
+                ({k: v for k, v in s.to_json().items() if k not in coded} for s in services),
+                key=lambda service: service["key"],
+            ),
+        }
 
     @property
     def facts(self) -> VisitFacts:
@@ -209,10 +223,12 @@ class Case(models.Model):
         catalog: Catalog | None = None,
         services: list["DocumentedService"] | None = None,
         profile: PayerProfile | None = None,
+        note: str | None = None,
     ) -> "CaseVariant":
         """The note and key of one variant. Same seed, same text and key, always.
 
-        profile replaces the case's own payer (an assignment may set one for all its cases).
+        profile replaces the case's own payer (an assignment may set one for all its cases);
+        note, the note as already rendered (a stored attempt's: it is never rendered again).
         """
         catalog = catalog or current_catalog()
         profile = profile or get_profile(self.payer_profile)
@@ -230,9 +246,10 @@ class Case(models.Model):
             case=self,
             seed=seed,
             minutes=minutes,
-            note=variants.render_note(self.note, minutes),
+            note=variants.render_note(self.note, minutes) if note is None else note,
             profile=profile,
             expected=expected,
+            services=services,
         )
 
     @property
@@ -379,6 +396,7 @@ class CaseVariant:
         note: str,
         profile: PayerProfile,
         expected: ExpectedClaim,
+        services: list["DocumentedService"] = (),
     ) -> None:
         self.case = case
         self.profile = profile
@@ -386,6 +404,32 @@ class CaseVariant:
         self.minutes = minutes
         self.note = note
         self.expected = expected
+        self.services = list(services)
+
+    @property
+    def documented(self) -> dict:
+        """The facts this note documents, as an attempt stores them: the visit's facts and each
+        service with the minutes drawn for this variant (a number, never a range)."""
+        services = []
+        for service in self.services:
+            data = service.to_json()
+            if data["minutes"] is not None:
+                data["minutes"] = self.minutes[service.key]
+            services.append(data)
+        return {"facts": dataclasses.asdict(self.case.facts), "services": services}
+
+    @property
+    def fingerprint(self) -> str:
+        """A short digest of the note as shown and the facts behind it (not how they are
+        coded: a corrected technique keys the same note): a page that showed this variant
+        sends it back, so a submit is graded on the note that was read."""
+        documented = self.documented
+        facts = [
+            {k: v for k, v in service.items() if k not in ("technique", "code")}
+            for service in documented["services"]
+        ]
+        shown = json.dumps([self.note, documented["facts"], facts], sort_keys=True)
+        return hashlib.sha256(shown.encode()).hexdigest()[:20]
 
 
 class DocumentedService(models.Model):
@@ -581,3 +625,36 @@ class CaseRevision(models.Model):
     ) -> CaseVariant:
         case, services = Case.from_json(self.content)
         return case.variant(seed, catalog, services=services, profile=profile)
+
+    def variant_of_note(
+        self,
+        documented: dict,
+        note: str,
+        *,
+        seed: int,
+        catalog: Catalog | None = None,
+        profile: PayerProfile | None = None,
+    ) -> CaseVariant:
+        """A note already shown to a student (its text and its documented facts, as the
+        attempt stored them), keyed with this revision's coding choices.
+
+        The facts stay the note's: which services it documents, their minutes, regions,
+        attendance, time blocks, and the visit's facts (provider, care, ABN, E/M). What this
+        revision may correct is how they are coded: each service's technique and given code
+        (matched by its key; a service this revision no longer has keeps its own), the
+        instructor's own key, and, since the key is derived again, the engine's current rules.
+        A revision that changed the facts (other minutes, a service added) does not reach
+        this note: only new attempts read the new note.
+        """
+        case, current = Case.from_json(self.content)
+        for name, value in {**FACT_DEFAULTS, **documented.get("facts", {})}.items():
+            setattr(case, name, value)
+        choices = {service.key: service for service in current}
+        services = []
+        for position, data in enumerate(documented["services"]):
+            service = DocumentedService.from_json(data, position=position)
+            chosen = choices.get(service.key)
+            if chosen is not None:
+                service.technique, service.code = chosen.technique, chosen.code
+            services.append(service)
+        return case.variant(seed, catalog, services=services, profile=profile, note=note)

@@ -113,8 +113,15 @@ def edit_case(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _author_case(request: HttpRequest, case: Case) -> HttpResponse:
-    """The case form: save, or (buttons for when JavaScript is off) add a row or preview."""
+    """The case form: save, or (buttons for when JavaScript is off) add a row or preview.
+
+    A case that students can still work on in an assignment shows a warning, and a save that
+    changes the note's facts asks first (a confirm button, no JavaScript needed).
+    """
+    holding = case.held_open_in(timezone.now()) if case.pk else []
+    facts_before = case.note_facts() if holding else None
     context = {"case_slug": case.slug if case.pk else "", "case_title": case.title}
+    context["holding"] = [f"{case_set} for {cohort}" for case_set, cohort in holding]
     data = request.POST if request.method == "POST" else None
     adding = data is not None and "add_service" in data
     if adding:
@@ -129,6 +136,11 @@ def _author_case(request: HttpRequest, case: Case) -> HttpResponse:
             seed = SeedForm.from_query(data).seed_or_default()
             context["preview"] = preview(case_form, formset, seed, catalog)
         elif check_case(case_form, formset, catalog):
+            services = [form.instance for form in formset.kept_forms()]
+            changes_facts = holding and case_form.instance.note_facts(services) != facts_before
+            if changes_facts and data.get("confirm_live_change") != "yes":
+                context["confirm_live_change"] = True
+                return render(request, "cases/case_form.html", context, status=409)
             saved = _save_case(case_form, formset)
             messages.success(request, f"Saved “{saved.title}”.")
             return redirect(saved)
@@ -268,7 +280,7 @@ def _duplicate(case: Case, *, user: object) -> Case:
 def publish_case(request: HttpRequest, slug: str) -> HttpResponse:
     case, _ = _case_for(request, slug, changing=True)
     services = list(case.services.all())
-    problems = note_problems(case.note, services) + coding_problems(
+    problems = note_problems(case.note, services, publishing=True) + coding_problems(
         case, services, current_catalog()
     )
     if not services:

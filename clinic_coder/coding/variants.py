@@ -49,3 +49,41 @@ def render_note(template: str, minutes: Mapping[str, int]) -> str:
     if missing:
         raise MissingPlaceholder(missing)
     return PLACEHOLDER.sub(lambda m: str(minutes[m.group(1)]), template)
+
+
+def note_problems(
+    note: str, minutes: Mapping[str, tuple[int, int] | None], *, publishing: bool = False
+) -> list[str]:
+    """What does not match between a note and its services, in both directions: the one
+    check for the editor, the importer and publishing.
+
+    minutes maps each service's key to its (low, high) minutes, None for a service without
+    minutes. Always: every placeholder names a service with minutes, and a service with a
+    minute range shows them (each variant draws other minutes). To publish, every service with
+    minutes must also show them through its placeholder, so the minutes the key bills are the
+    minutes the student reads; a draft may still be missing some.
+    """
+    shown = placeholders(note)
+    problems = [
+        f"{{{name}}} is not the key of any service. (Braces around anything else, such "
+        "as {VAS}, are shown as written.)"
+        for name in sorted(shown - set(minutes))
+    ]
+    untimed = {key for key, span in minutes.items() if span is None}
+    problems += [
+        f"Service {name!r} has no minutes, so the note cannot show {{{name}}}."
+        for name in sorted(shown & untimed)
+    ]
+    ranged = {key for key, span in minutes.items() if span is not None and span[0] != span[1]}
+    problems += [
+        f"Service {name!r} has a minute range, so the note must show its minutes as {{{name}}}."
+        for name in sorted(ranged - shown)
+    ]
+    if publishing:
+        fixed = {key for key, span in minutes.items() if span is not None} - ranged
+        problems += [
+            f"Service {name!r} is not in the note: write {{{name}}} where its minutes go, so "
+            "students read the minutes the key bills."
+            for name in sorted(fixed - shown)
+        ]
+    return problems

@@ -179,6 +179,16 @@ class AssignmentQuerySet(models.QuerySet):
             )
         )
 
+    def open_for_work(self, now: datetime.datetime) -> "AssignmentQuerySet":
+        """Assignments students can still work on, or that have not opened yet: before the due
+        date, before some student's extended one, or taking late work (Terms.is_open, for the
+        assignment as a whole). Each assignment at most once."""
+        return self.filter(
+            Q(due_at__gte=now)
+            | Q(overrides__due_at__gte=now)
+            | Q(late_policy=Assignment.LatePolicy.MARKED_LATE)
+        ).distinct()
+
     def holding_back_practice(
         self, student: settings.AUTH_USER_MODEL, now: datetime.datetime
     ) -> "AssignmentQuerySet":

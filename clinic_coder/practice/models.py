@@ -21,7 +21,6 @@ from clinic_coder.coding.serial import line_to_json, mark_to_json
 from clinic_coder.coding.skills import SKILLS
 from clinic_coder.coding.types import ClaimLine, Grade, PayerProfile
 from clinic_coder.coding.types import Finding as EngineFinding
-from clinic_coder.coding.variants import render_note
 from clinic_coder.cohorts.models import Assignment, AssignmentOverride
 
 # The grader's reasons name the key beside the student's answer (coding/grading.py).
@@ -193,13 +192,34 @@ class AttemptQuerySet(models.QuerySet):
 
 
 class Attempt(models.Model):
-    """One submitted answer, graded against the case revision and variant it was given."""
+    """One submitted answer: a record of the note the student read and how it was graded.
+
+    What the student saw is stored with the attempt and never changes: the revision they were
+    shown (shown_revision), the note's text and the facts it documents (note_text,
+    documented). revision is the version of the case whose coding choices the key comes
+    from: the shown one, or a later one after a regrade, which keys the same stored note.
+    """
 
     student = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
     )
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attempts")
-    revision = models.ForeignKey(CaseRevision, on_delete=models.PROTECT, related_name="attempts")
+    revision = models.ForeignKey(
+        CaseRevision,
+        on_delete=models.PROTECT,
+        related_name="attempts",
+        help_text="The version of the case the key was derived with (moves on a regrade).",
+    )
+    shown_revision = models.ForeignKey(
+        CaseRevision,
+        on_delete=models.PROTECT,
+        related_name="shown_in",
+        help_text="The version of the case the student read; never changes.",
+    )
+    note_text = models.TextField(help_text="The visit note exactly as the student read it.")
+    # The facts that note documents: {"facts": {...}, "services": [...]}, each service with
+    # the minutes drawn for the attempt. Regrades key these, never another version's facts.
+    documented = models.JSONField()
     assignment = models.ForeignKey(
         Assignment, null=True, blank=True, on_delete=models.SET_NULL, related_name="attempts"
     )
@@ -249,11 +269,19 @@ class Attempt(models.Model):
         revision.
 
         The variant is the attempt's seed under its payer profile, or under another profile
-        (the same visit counted by the other unit method). Nothing is stored.
+        (the same visit counted by the other unit method). Once the attempt has stored the
+        note it showed, that note's facts are keyed with the revision's coding choices
+        (CaseRevision.variant_of_note): another revision's minutes never reach it. Nothing
+        is stored.
         """
         catalog = catalog or current_catalog()
         profile = profile or get_profile(self.payer_profile)
-        variant = revision.variant(self.seed, catalog, profile)
+        if self.documented:
+            variant = revision.variant_of_note(
+                self.documented, self.note_text, seed=self.seed, catalog=catalog, profile=profile
+            )
+        else:
+            variant = revision.variant(self.seed, catalog, profile)
         lines = self.claim() if lines is None else lines
         diagnoses = self.diagnoses if diagnoses is None else diagnoses
         result = grade(variant.expected, lines, profile, catalog, diagnoses=diagnoses)
@@ -268,15 +296,20 @@ class Attempt(models.Model):
         diagnoses: list[str] | None = None,
     ) -> Grading:
         """Grade and store: the key, explanation, marks, score and findings, all from one
-        grading of one variant. A new attempt stores its answer lines (and box 21) too; a
-        stored one is graded on the lines it has. The only code that sets an attempt's score
-        from the engine; call it inside the workflow's transaction."""
+        grading of one variant. A new attempt stores its answer lines (and box 21) and the note
+        it showed (the revision, the text, the documented facts); a stored one is graded on the
+        lines and the note it has, with this revision's coding choices. The only code that sets
+        an attempt's score from the engine; call it inside the workflow's transaction."""
         catalog = catalog or current_catalog()
         lines = self.claim() if lines is None else lines
         if diagnoses is not None:
             self.diagnoses = list(diagnoses)
         graded = self.grading(revision, lines, catalog=catalog)
         new = self.pk is None
+        if new:
+            self.shown_revision = revision
+            self.note_text = graded.variant.note
+            self.documented = graded.variant.documented
         self.revision = revision
         self.score = graded.result.score
         self.key = graded.key
@@ -392,9 +425,9 @@ class Attempt(models.Model):
 
     @property
     def visit_note(self) -> str:
-        """The visit note as the student read it: the revision's note with the minutes drawn
-        for this attempt (stored with its key), so showing it again derives nothing."""
-        return render_note(self.revision.content["note"], self.key.get("minutes", {}))
+        """The visit note as the student read it, as stored with the attempt: no later
+        version of the case, and no regrade, changes it."""
+        return self.note_text
 
     @property
     def teaching_point(self) -> str:
@@ -575,6 +608,44 @@ class Regrade(models.Model):
 
     def __str__(self) -> str:
         return f"Attempt {self.attempt_id}: v{self.old_version} -> v{self.new_version}"
+
+
+class ScoreNoticeQuerySet(models.QuerySet):
+    def unread_for(self, student: settings.AUTH_USER_MODEL, now) -> "ScoreNoticeQuerySet":
+        """The notices a student has not read yet, on attempts whose score they may see by
+        now (a notice never shows a deferred score early), newest first."""
+        released = Attempt.objects.of(student).feedback_released(now)
+        return self.filter(student=student, read_at__isnull=True, attempt__in=released)
+
+
+class ScoreNotice(models.Model):
+    """Tells a student that the score of one of their attempts changed after they saw it:
+    the old and new score and why. Written by the workflow that changes the score (a regrade,
+    manual credit), in the same transaction; shown until the student reads or dismisses it."""
+
+    class Cause(models.TextChoices):
+        REGRADE = "regrade", "Regraded"
+        MANUAL_CREDIT = "manual_credit", "Credit changed by your instructor"
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="score_notices"
+    )
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="score_notices")
+    cause = models.CharField(max_length=20, choices=Cause.choices)
+    old_score = models.PositiveSmallIntegerField()
+    new_score = models.PositiveSmallIntegerField()
+    reason = models.TextField()
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScoreNoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["student", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.student}: {self.old_score} -> {self.new_score} ({self.cause})"
 
 
 class TrainerDrill(models.Model):

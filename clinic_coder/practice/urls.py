@@ -29,6 +29,7 @@ student_urlpatterns = [
         name="assignment_submit_case",
     ),
     path("attempts/<int:pk>/", views.attempt_feedback, name="attempt_feedback"),
+    path("notices/<int:pk>/dismiss/", views.dismiss_notice, name="dismiss_notice"),
     path("codes/", views.code_search, name="code_search"),
     path("trainer/", views.unit_trainer, name="unit_trainer"),
 ]

@@ -21,7 +21,7 @@ from clinic_coder.parsing import whole_number
 from . import trainer
 from .forms import AnswerFormSet, DiagnosesForm, TrainerForm, formset_from_lines
 from .mastery import weak_spots
-from .models import Attempt
+from .models import Attempt, ScoreNotice
 from .workflows import (
     SubmissionRefused,
     attempts_left,
@@ -69,9 +69,23 @@ def student_home(request: HttpRequest) -> HttpResponse:
         "assignments": assignments,
         "case_sets": case_sets,
         "weak_skills": weak_spots(request.user, timezone.now()),
+        "notices": ScoreNotice.objects.unread_for(request.user, timezone.now()).select_related(
+            "attempt__case"
+        ),
         "now": timezone.now(),
     }
     return render(request, "practice/student_home.html", context)
+
+
+@require_POST
+@student_only
+def dismiss_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """The student has read that a score of theirs changed; only their own notices."""
+    notice = get_object_or_404(ScoreNotice.objects.filter(student=request.user), pk=pk)
+    if notice.read_at is None:
+        notice.read_at = timezone.now()
+        notice.save(update_fields=["read_at"])
+    return redirect("practice:student_home")
 
 
 @require_POST
@@ -267,6 +281,7 @@ def submit_case(request: HttpRequest, slug: str, assignment_id: int | None = Non
             now=timezone.now(),
             catalog=catalog,
             diagnoses=dx_form.codes(),
+            shown=request.POST.get("shown"),
         )
     except SubmissionRefused as refusal:
         messages.error(request, str(refusal))
@@ -292,10 +307,15 @@ def attempt_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     terms = attempt.assignment and attempt.assignment.terms_for(request.user)
     shows = terms is None or terms.shows_feedback(now)
+    notices = list(attempt.score_notices.all()) if shows else []
+    if any(notice.read_at is None for notice in notices):
+        # Shown here in full: read, so My practice no longer lists them.
+        attempt.score_notices.filter(read_at__isnull=True).update(read_at=now)
     context = {
         "attempt": attempt,
         "terms": terms,
         "shows_feedback": shows,
+        "notices": notices,
         "comparison": method_comparison(attempt) if shows else None,
     }
     return render(request, "practice/attempt_feedback.html", context)

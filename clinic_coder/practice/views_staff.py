@@ -41,7 +41,7 @@ def staff_attempt(request: HttpRequest, cohort_id: int, attempt_id: int) -> Http
 
 def _find_attempt(cohort: Cohort, attempt_id: int) -> Attempt:
     attempts = Attempt.objects.for_cohort(cohort).select_related(
-        "student", "case", "revision", "assignment"
+        "student", "case", "revision", "shown_revision", "assignment"
     )
     attempts = attempts.prefetch_related(
         "lines", "findings", "manual_credits__given_by", "regrades__done_by"

@@ -24,7 +24,7 @@ from clinic_coder.coding.serial import mark_from_json
 from clinic_coder.coding.types import ClaimLine
 from clinic_coder.cohorts.models import Assignment, Cohort, Terms
 
-from .models import Attempt, Draft, Grading, ManualCredit, Regrade
+from .models import Attempt, Draft, Grading, ManualCredit, Regrade, ScoreNotice
 from .scores import ScoreChange, score_changed_after_commit
 
 MAX_LINE_MINUTES = 240
@@ -134,10 +134,13 @@ def submit_answer(
     now: datetime.datetime,
     catalog: Catalog | None = None,
     diagnoses: tuple[str, ...] | list[str] = (),
+    shown: str | None = None,
 ) -> Submission:
     """Grade the answer (its lines and box 21) and store it with its findings, all or nothing.
 
     The token makes a double-clicked or replayed submit return the attempt it already made.
+    shown is the fingerprint of the variant the page showed (CaseVariant.fingerprint): if the
+    case changed since, so that the note graded is not the note read, nothing is stored.
     """
     with transaction.atomic():
         done = Attempt.objects.filter(token=token, student_id=draft.student_id).first()
@@ -169,11 +172,19 @@ def submit_answer(
             late=terms is not None and now > terms.due_at,
         )
         try:
-            attempt.grade_against(revision, lines, catalog=catalog, diagnoses=list(diagnoses))
+            graded = attempt.grade_against(
+                revision, lines, catalog=catalog, diagnoses=list(diagnoses)
+            )
         except IntegrityError:
             # The same submit arrived twice at once and the other request stored it first.
             done = Attempt.objects.get(token=token, student_id=draft.student_id)
             return Submission(done, created=False)
+        if shown is not None and shown != graded.variant.fingerprint:
+            # Raised inside the transaction: the attempt just stored is rolled back.
+            raise SubmissionRefused(
+                "This case was changed since you opened it, so the visit note below may differ "
+                "from the one you read. Read it again, check your answer and submit again."
+            )
         draft.delete()
         score_changed_after_commit(attempt, old_score=None, cause=ScoreChange.Cause.SUBMIT)
         return Submission(attempt, created=True)
@@ -303,18 +314,51 @@ def give_manual_credit(
             given_by=by,
             given_at=now,
         )
+        _tell_student(
+            attempt,
+            old_score=old_score,
+            cause=ScoreNotice.Cause.MANUAL_CREDIT,
+            reason=f"Your instructor changed the credit of the {mark['code']} line: {reason}",
+            now=now,
+        )
         score_changed_after_commit(
             attempt, old_score=old_score, cause=ScoreChange.Cause.MANUAL_CREDIT
         )
         return given
 
 
+def _tell_student(
+    attempt: Attempt, *, old_score: int, cause: str, reason: str, now: datetime.datetime
+) -> ScoreNotice | None:
+    """A notice to the student when their score changed: in the changing workflow's own
+    transaction, so a score never changes without the student being told."""
+    if attempt.score == old_score:
+        return None
+    return ScoreNotice.objects.create(
+        student_id=attempt.student_id,
+        attempt=attempt,
+        cause=cause,
+        old_score=old_score,
+        new_score=attempt.score,
+        reason=reason,
+        created_at=now,
+    )
+
+
 # Regrading ------------------------------------------------------------------------------------
 #
-# Regrading moves an attempt to its case's current revision: the same lines and the same seed,
-# graded against the new key. Manual credit given before a regrade stays in the audit trail but
-# no longer applies (ManualCredit.voided_by): the new marks come from the engine alone, since
-# the old credit was given on lines of a key that no longer exists.
+# Regrading keys an attempt again with its case's current revision: the same lines, graded on
+# the same note the student read. "Key corrections" are the revision's coding choices - each
+# service's technique and given code, the instructor's own key - and the engine's current rules
+# (units, bundling, modifiers, payer policies), applied to the facts stored with the attempt
+# (Attempt.documented: its services, their minutes as drawn, the visit's facts). A version that
+# changed the facts (minutes, services added) is a new note that only new attempts read: a
+# regrade never grades an answer against a note the student did not see.
+#
+# Manual credit given before a regrade stays in the audit trail but no longer applies
+# (ManualCredit.voided_by): the new marks come from the engine alone, since the old credit was
+# given on lines of a key that no longer exists. A changed score is announced to the student
+# (ScoreNotice) in the same transaction.
 
 
 class RegradeRefused(Exception):
@@ -328,6 +372,8 @@ class RegradePlan:
     attempt: Attempt
     graded: Grading
     manual_credits: int
+    # The revision documents other facts than the note this attempt showed (which it keeps).
+    note_changed: bool = False
 
     @property
     def old_score(self) -> int:
@@ -372,16 +418,31 @@ def outdated_attempts(*, case: Case, cohort: Cohort, revision: CaseRevision) -> 
 
 
 def plan_regrade(*, case: Case, cohort: Cohort) -> tuple[CaseRevision, list[RegradePlan]]:
-    """What regrading the cohort's attempts on an older revision of the case would change.
+    """What regrading the cohort's attempts on an older revision of the case would change:
+    each attempt's stored note keyed with the revision's coding choices (Attempt.grading).
 
     Nothing is saved, not even the case's new revision: apply_regrade freezes it.
     """
     revision = case.upcoming_revision()
     plans = [
-        RegradePlan(attempt, attempt.grading(revision), manual_credits=attempt.credit_count)
+        RegradePlan(
+            attempt,
+            attempt.grading(revision),
+            manual_credits=attempt.credit_count,
+            note_changed=_note_changed(attempt, revision),
+        )
         for attempt in outdated_attempts(case=case, cohort=cohort, revision=revision)
     ]
     return revision, plans
+
+
+def _note_changed(attempt: Attempt, revision: CaseRevision) -> bool:
+    """Whether this revision, for the attempt's seed, documents other facts than its note."""
+    try:
+        variant = revision.variant(attempt.seed, profile=get_profile(attempt.payer_profile))
+    except ValueError:  # A revision that cannot show this variant shows no such note at all.
+        return True
+    return variant.documented != attempt.documented or variant.note != attempt.note_text
 
 
 def apply_regrade(
@@ -407,7 +468,7 @@ def apply_regrade(
 def _regrade(
     attempt: Attempt, revision: CaseRevision, by: object, now: datetime.datetime
 ) -> Regrade:
-    old_version, old_score = attempt.revision.version, attempt.score
+    old_version, old_score, old_key = attempt.revision.version, attempt.score, attempt.key
     attempt.grade_against(revision)
     regrade = Regrade.objects.create(
         attempt=attempt,
@@ -419,5 +480,22 @@ def _regrade(
         done_at=now,
     )
     attempt.manual_credits.filter(voided_by__isnull=True).update(voided_by=regrade)
+    old, new = describe_key(old_key), describe_key(attempt.key)
+    change = (
+        f"the correct claim for the note you read is now {new} (it was {old})"
+        if old != new
+        else "your lines were marked again by the engine alone, so credit given by hand before "
+        "no longer applies"
+    )
+    _tell_student(
+        attempt,
+        old_score=old_score,
+        cause=ScoreNotice.Cause.REGRADE,
+        reason=(
+            f"Your instructor corrected the case and regraded your answer: {change}. "
+            "It was graded on the same visit note you read."
+        ),
+        now=now,
+    )
     score_changed_after_commit(attempt, old_score=old_score, cause=ScoreChange.Cause.REGRADE)
     return regrade

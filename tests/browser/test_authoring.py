@@ -52,7 +52,7 @@ def test_it_creates_previews_saves_and_publishes_a_case_with_the_keyboard(page, 
     fill_service(page, 1, "Graston", "mt", "C", "9", "14")
     page.keyboard.press("Tab")  # leaving the field fires "change": the preview follows
     preview = page.locator("#preview")
-    preview.get_by_text("{hp} is not the key of any service below.").wait_for()
+    preview.get_by_text("{hp} is not the key of any service.").wait_for()
 
     page.get_by_role("button", name="Add another service").focus()
     page.keyboard.press("Enter")

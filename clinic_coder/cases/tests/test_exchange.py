@@ -91,7 +91,7 @@ def test_it_updates_a_case_by_slug_instead_of_duplicating(catalog):
         ({"payer_profile": "aetna"}, "field 'payer_profile'"),
         ({"skills": ["juggling"]}, "field 'skills': unknown skill 'juggling'"),
         ({"slug": "Bad Slug"}, "field 'slug'"),
-        ({"note": "No minutes here, but {other}."}, "{other} has no service with that key"),
+        ({"note": "No minutes here, but {other}."}, "{other} is not the key of any service"),
         ({"title": ""}, "field 'title': required text"),
         ({"facts": {"care": "sometimes"}}, "field 'facts.care'"),
     ],

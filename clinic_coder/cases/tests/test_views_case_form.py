@@ -257,7 +257,7 @@ def test_it_saves_braces_that_are_not_a_service_key_and_students_see_them_as_wri
 def test_it_refuses_a_lower_case_placeholder_that_is_no_service_key(client, people):
     client.force_login(people.ines)
     response = client.post(reverse("cases:create_case"), form_data(note="{mt} min, {pain}."))
-    assert "{pain} is not the key of any service below." in response.text
+    assert "{pain} is not the key of any service." in response.text
     assert not Case.objects.exists()
 
 

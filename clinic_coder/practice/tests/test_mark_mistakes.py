@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from clinic_coder.practice.models import MarkMistake, mistakes_of
 from clinic_coder.practice.workflows import apply_regrade, give_manual_credit
-from tests.factories import NOW, WRONG_CODE, assigned, graded, line
+from tests.factories import NOW, WRONG_CODE, assigned, correct_key, graded, line
 
 
 def kept(attempt) -> list[tuple]:
@@ -32,7 +32,7 @@ def test_it_drops_a_waived_extra_line_and_follows_a_regrade(people):
         by=people.ines, now=NOW,
     )  # fmt: skip
     assert kept(attempt) == []
-    case.services.update(minutes_low=10, minutes_high=10)  # 97140 x1 from now on
+    correct_key(case)  # 97140 x1 from now on
     apply_regrade(case=case, cohort=people.cohort_a, version=2, by=people.ines, now=NOW)
     assert ("wrong_units", "97140", "2", "1") in kept(attempt)
     assert ("extra", "97010", "", "") in kept(attempt)  # the regrade's marks are the engine's

@@ -11,7 +11,7 @@ from clinic_coder.practice import trainer
 from clinic_coder.practice.mastery import WINDOW, mastery_for, tallies_for
 from clinic_coder.practice.models import Attempt, SkillChance
 from clinic_coder.practice.workflows import apply_regrade, give_manual_credit
-from tests.factories import graded, line, make_assignment, make_case, make_case_set
+from tests.factories import correct_key, graded, line, make_assignment, make_case, make_case_set
 
 START = datetime.datetime(2026, 9, 1, 9, 0, tzinfo=datetime.UTC)
 ANSWERS = [
@@ -77,7 +77,7 @@ def test_it_counts_the_same_mastery_in_sql_as_from_the_attempts(people, seed):
             attempt=attempt, mark_index=0, credit=Decimal("0.5"), reason="Partly defensible.",
             by=people.admin, now=START,
         )  # fmt: skip
-    cases[0].services.update(minutes_low=10, minutes_high=10)  # a new key for case 0
+    correct_key(cases[0])  # a new key for case 0
     apply_regrade(case=cases[0], cohort=people.cohort_a, version=2, by=people.ines, now=START)
 
     students = list(where)

@@ -17,7 +17,7 @@ from clinic_coder.practice.workflows import (
     open_draft,
     submit_answer,
 )
-from tests.factories import NOW, RIGHT, WRONG_CODE, WRONG_UNITS, assigned, graded, line
+from tests.factories import NOW, RIGHT, WRONG_CODE, WRONG_UNITS, assigned, correct_key, graded, line
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def changes():
 
 
 def change_key(case) -> None:
-    case.services.update(minutes_low=10, minutes_high=10)  # 97140 x1 from now on
+    correct_key(case)  # 97140 x1 from now on, for the same note
 
 
 def test_it_grades_an_answer_the_same_by_submit_and_by_regrade(people):
@@ -176,7 +176,9 @@ def test_it_agrees_for_staff_and_student_when_credit_and_regrade_share_a_moment(
     staff = client.get(reverse("practice:staff_attempt", args=[people.cohort_a.pk, attempt.pk]))
     client.force_login(people.alice)
     student = client.get(reverse("practice:attempt_feedback", args=[attempt.pk]))
-    for page in (staff.text, student.text):
+    # The student's page also says how the score changed (ScoreNotice): read the credits.
+    credits = student.text.split('id="manual-credit"')[1]
+    for page in (staff.text, credits):
         assert page.count("no longer applied") == 1
         voided_row = page.split("Fair.")[1].split("Again.")[0]
         assert "no longer applied" in voided_row
