@@ -14,8 +14,8 @@ SKILLS: dict[str, str] = {
     "untimed-codes": "Untimed codes: one unit, minutes never count",
     "bundling-cmt": "Therapy billed with chiropractic manipulation (NCCI edits)",
     "bundling-therapy": "Therapy codes billed together (NCCI edits, bundled codes)",
-    "modifiers": "Modifiers 59 and X{EPSU}",
-    "medicare-chiro": "Medicare rules for chiropractors (AT, GA, GZ, GY, GP)",
+    "modifiers": "Distinct-service modifiers (59, XE, XP, XS, XU)",
+    "medicare-chiro": "Medicare rules (AT, GA, GZ, GY, GP)",
     "em-with-cmt": "Office visit billed with manipulation (modifier 25)",
     "claim-lines": "Writing claim lines: real codes, one line per code, whole units",
 }
