@@ -19,7 +19,7 @@ from clinic_coder.parsing import whole_number
 
 from . import trainer
 from .forms import AnswerFormSet, TrainerForm, formset_from_lines
-from .mastery import weak_spots
+from .mastery import weak_spots, with_cases_to_practise
 from .models import Attempt
 from .workflows import (
     SubmissionRefused,
@@ -67,7 +67,9 @@ def student_home(request: HttpRequest) -> HttpResponse:
         "invitations": request.user.invitations.select_related("cohort", "invited_by"),
         "assignments": assignments,
         "case_sets": case_sets,
-        "weak_skills": weak_spots(request.user, timezone.now()),
+        "weak_skills": with_cases_to_practise(
+            weak_spots(request.user, timezone.now()), request.user, timezone.now()
+        ),
         "now": timezone.now(),
     }
     return render(request, "practice/student_home.html", context)

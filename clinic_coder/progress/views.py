@@ -16,6 +16,7 @@ from clinic_coder.practice.mastery import (
     tallies_for,
     weakest,
     weekly_mastery,
+    with_cases_to_practise,
 )
 from clinic_coder.practice.models import Attempt
 
@@ -47,7 +48,7 @@ def progress_context(student: User, *, own: bool, cohorts: list[Cohort] | None =
     return {
         "student": student,
         "mastery": sorted(mastery.values(), key=lambda m: (Level.ORDER.index(m.level), m.label)),
-        "weak": weakest(mastery),
+        "weak": with_cases_to_practise(weakest(mastery), student, now) if own else weakest(mastery),
         "trend": trend,
         "mastery_trend": percent_line(
             [(f"week of {week:%d %b}", percent) for week, percent in weekly_mastery(evidence)]
