@@ -110,6 +110,7 @@ def case_set_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "case_set": case_set,
         "cases": cases,
         "assignment": assignment,
+        "terms": assignment.terms_for(request.user) if assignment else None,
         "opens_later": assignment is not None and now < assignment.opens_at,
     }
     return render(request, "practice/case_set_detail.html", context)
