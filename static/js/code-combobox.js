@@ -21,11 +21,7 @@
     var list = document.createElement("ul");
     list.id = listId;
     list.setAttribute("role", "listbox");
-    var label = input.labels && input.labels[0];
-    if (label) {
-      if (!label.id) label.id = listId + "-label";
-      list.setAttribute("aria-labelledby", label.id);
-    }
+    list.setAttribute("aria-label", "Matching codes");
     list.className = "dropdown-menu code-combobox-list";
     list.hidden = true;
     var status = document.createElement("div");
