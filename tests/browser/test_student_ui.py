@@ -18,7 +18,8 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture
 def case(people):
     load_catalog()
-    case = make_case(slug="shoulder-check", title="Shoulder check", payer_profile="medicare")
+    # The longest payer name: its badge must wrap on a phone.
+    case = make_case(slug="shoulder-check", title="Shoulder check", payer_profile="commercial-cms")
     make_case_set(slug="shoulder", cases=[case])
     return case
 
