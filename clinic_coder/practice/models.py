@@ -368,6 +368,12 @@ class Attempt(models.Model):
         )
 
     @property
+    def credited(self) -> bool:
+        """Whether an instructor's credit is part of the current marks (a regrade since then
+        replaced them with the grader's alone)."""
+        return any(CREDIT_SET.match(r) for mark in self.marks for r in mark["reasons"])
+
+    @property
     def labelled_marks(self) -> list[dict]:
         """The marks as the feedback page shows them. A line an instructor credited says so
         first, with the reason; the grader's own reasons follow as what it had marked."""
