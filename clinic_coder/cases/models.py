@@ -163,6 +163,11 @@ class Case(models.Model):
         return Case.objects.editable_by(user).filter(pk=self.pk).exists()
 
     @property
+    def skill_labels(self) -> list[str]:
+        """The skills the case exercises, in words (an unknown key is shown as it is)."""
+        return [SKILLS.get(key, key) for key in self.skills]
+
+    @property
     def owner_label(self) -> str:
         return str(self.owner) if self.owner_id else "the site's administrators"
 

@@ -590,11 +590,9 @@ def g0283_why(profile: PayerProfile) -> str:
 
 
 def payer_modifier_skill(rule_id: str, facts: VisitFacts) -> str:
-    """The skill a payer-modifier finding counts under. GP is Medicare's therapy modifier, not a
-    chiropractic rule: for a physical therapist it counts under modifiers, not under the
-    Medicare rules for chiropractors."""
-    if rule_id == "medicare-therapy-gp" and facts.provider != "chiropractor":
-        return "modifiers"
+    """The skill a payer-modifier finding counts under: the rule's own. GP is a Medicare rule
+    for every provider, so a missing GP counts under the Medicare rules, never under the
+    distinct-service modifiers (59 and the X modifiers)."""
     return RULES[rule_id].skill
 
 

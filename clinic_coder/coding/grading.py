@@ -169,9 +169,7 @@ def grade(
         marks.append(mark)
         findings.extend(line_findings)
     for line in best.extras:
-        marks.append(
-            LineMark(line.code, "extra", -EXTRA_PENALTY / 10, ("not on the key: over-coding",))
-        )
+        marks.append(LineMark(line.code, "extra", -EXTRA_PENALTY / 10, (_extra_reason(line, ctx),)))
         findings.extend(_extra_line(line, ctx))
     for i, line in best.parts:
         marks.append(
@@ -980,6 +978,37 @@ def _extra_line(answer: _Line, ctx: _Context) -> list[Finding]:
     return [finding("extra-line", text, skill=skill_for_family(info.family), line_code=code)]
 
 
+def _extra_reason(answer: _Line, ctx: _Context) -> str:
+    """The mark's reason for an extra line. A timed service the note documents but whose minutes
+    earn no unit is not over-coding a service that never happened: say which it is."""
+    code = answer.code
+    info = ctx.catalog.find(code)
+    billable = [s for s in ctx.expected.services if s.code == code and s.billable]
+    matched = code in {a.code for a in ctx.match.matched.values()}
+    if not (info and info.timed and billable and not matched and not ctx.expected.instructor_key):
+        return "not on the key: over-coding"
+    result = ctx.expected.unit_result
+    minutes = result.minutes.get(code, 0)
+    if ctx.cms:
+        total = result.total_timed_minutes
+        if total < 8:
+            why = f"the visit has only {total} timed minutes, and under 8 nothing timed is billed"
+        else:
+            why = (
+                f"{total} timed minutes give {plural(result.timed_units, 'unit')}, which go to "
+                f"full 15 minutes first and then to the most minutes left over, and {code}'s "
+                f"{minutes % 15} left over are too few"
+            )
+        rule = "the 8-minute rule"
+    else:
+        why = f"{minutes} minutes on its own, and {band(minutes)}"
+        rule = "the per-code rule"
+    return (
+        f"documented, but its minutes earned no unit under {rule}: {why}; a unit billed for it "
+        "is over-coding"
+    )
+
+
 def _no_unit(code: str, ctx: _Context) -> Finding:
     """Why a timed code of the visit earns no unit, for a student who billed it anyway."""
     result = ctx.expected.unit_result
@@ -1236,6 +1265,9 @@ def _extra_minutes_finding(
         ]
         if student not in counted_with:
             return []
+        timed_lines = [a for c in timed for a in _lines_for(c, ctx)]
+        if _written_minutes_explain(timed_lines, total + extra):
+            return []
         text = (
             f"Your timed units add up to {wrong}: that is what {total} timed minutes + {what} "
             f"= {total + extra} minutes would give, so it looks as if those minutes were "
@@ -1251,13 +1283,43 @@ def _extra_minutes_finding(
         return []
     code = off[0]
     minutes = timed[code]
+    # Another timed code's minutes added to this one give the same units: the untimed minutes
+    # are then only one guess among several, and a wrong guess misleads more than none.
+    if any(units_for_minutes(minutes + m) == student[code] for c, m in timed.items() if c != code):
+        return []
+    lines = _lines_for(code, ctx)
+    if _written_minutes_explain(lines, minutes + extra):
+        return []
+    written = sorted({a.code for a in lines} - {code})
+    if written:
+        what_line = f"Your {' and '.join(written)} line for the service the key codes {code}"
+        line_code = written[0]
+    else:
+        what_line, line_code = code, code
     text = (
-        f"{code}: you billed {plural(student[code], 'unit')}, what its own {minutes} minutes + "
-        f"{what} = {minutes + extra} minutes would give, so it looks as if those minutes were "
-        f"counted with {code}. But {why}: {code} has its own {minutes} minutes, and "
+        f"{what_line}: you billed {plural(student[code], 'unit')}, what its own {minutes} "
+        f"minutes + {what} = {minutes + extra} minutes would give, so it looks as if those "
+        f"minutes were counted with it. But {why}: it has its own {minutes} minutes, and "
         f"{band(minutes)}."
     )
-    return [finding(rule, text, severity="warning", line_code=code)]
+    return [finding(rule, text, severity="warning", line_code=line_code)]
+
+
+def _lines_for(code: str, ctx: _Context) -> list[_Line]:
+    """The student's lines counted for a key code: its own, and a wrong code standing in."""
+    stands_for = {a.position: ctx.match.lines[i].code for i, a in ctx.match.wrong.items()}
+    return [a for a in ctx.answer if stands_for.get(a.position, a.code) == code and a.bills]
+
+
+def _written_minutes_explain(lines: list[_Line], counted: int) -> bool:
+    """Whether the minutes the student wrote on these lines give their units by themselves,
+    and are not the untimed minutes added in: the units then follow what the student wrote
+    (a minutes slip the minutes warning names), not untimed minutes."""
+    if not lines or any(a.minutes is None or a.units is None for a in lines):
+        return False
+    written = sum(a.minutes for a in lines)  # type: ignore[misc]
+    units = sum(a.units for a in lines)  # type: ignore[misc]
+    return written != counted and units_for_minutes(written) == units
 
 
 def _minutes_of(services: list[CodedService], total: int) -> str:

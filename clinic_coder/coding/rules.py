@@ -204,8 +204,9 @@ _ALL: tuple[Rule, ...] = (
         "cms-8-minute-rule",
         "CMS 8-minute rule: add the timed minutes first",
         "Add the minutes of all timed codes. Total units come from that total: 8-22 minutes is "
-        "1 unit, 23-37 is 2, 38-52 is 3, 53-67 is 4, and on in steps of 15, that is "
-        "(minutes + 7) // 15; under 8 minutes there is no timed unit.",
+        "1 unit, 23-37 is 2, 38-52 is 3, 53-67 is 4, and on in steps of 15: one unit for every "
+        "full 15 minutes, and one more when 8 or more minutes are left over; under 8 minutes "
+        "there is no timed unit.",
         SRC_CMS_UNITS,
         "units-cms",
     ),

@@ -98,7 +98,7 @@ def cms_units(minutes_by_code: Mapping[str, int], catalog: Catalog | None = None
                 finding(
                     "cms-8-minute-rule",
                     f"{total_minutes} timed minutes give {plural(total, 'unit')}: "
-                    f"({total_minutes} + 7) // 15 = {total}, since {band(total_minutes)}.",
+                    f"{_in_quarter_hours(total_minutes)} ({band(total_minutes)}).",
                     severity="info",
                 )
             )
@@ -293,3 +293,11 @@ def _result_step(
     if not any(info.timed for info, _ in codes):
         rule = "untimed-one-unit"
     return finding(rule, text, severity="info")
+
+
+def _in_quarter_hours(minutes: int) -> str:
+    """The 8-minute table as a person works it: '38 = 2 x 15 + 8: 2 units for the full 15s,
+    plus 1 for the 8 or more left over'."""
+    full, left = divmod(minutes, 15)
+    rest = "plus 1 for the 8 or more left over" if left >= 8 else f"and {left} left over is under 8"
+    return f"{minutes} = {full} x 15 + {left}: {plural(full, 'unit')} for the full 15s, {rest}"

@@ -7,6 +7,7 @@ from django.forms import formset_factory
 from clinic_coder.coding.diagnoses import LETTERS, MAX_POINTERS, DiagnosisList, normalize_dx
 from clinic_coder.coding.types import ClaimLine
 
+from .code_lookup import matching_codes
 from .workflows import MAX_ANSWER_LINES, MAX_LINE_MINUTES, MAX_LINE_UNITS
 
 MODIFIER = re.compile(r"^[A-Z0-9]{2}$")
@@ -63,10 +64,20 @@ class AnswerLineForm(forms.Form):
         self.catalog = catalog
 
     def clean_code(self) -> str:
-        code = self.cleaned_data["code"].strip().upper()
+        typed = self.cleaned_data["code"].strip()
+        code = typed.upper()
         if code and self.catalog is not None and code not in self.catalog:
+            # Words are a search, as the help says: offer the codes they find.
+            found = matching_codes(self.catalog, typed, limit=6)
+            if found:
+                choices = "; ".join(f"{info.code} ({info.descriptor})" for info in found)
+                raise ValidationError(
+                    f'"{typed}" is not a code, but these codes match it: {choices}. '
+                    "Type the code you mean."
+                )
             raise ValidationError(
-                f"{code} is not a code in the catalog. Search the code list by number or words."
+                f"{code} is not a code in the catalog, and no code matches it. Search the code "
+                "list by number or words."
             )
         return code
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from clinic_coder.coding.skills import SKILLS
 
 from .models import Attempt, Finding, SkillChance
+from .workflows import case_to_practise
 
 WINDOW = 8
 MIN_EVIDENCE = 3
@@ -85,6 +86,7 @@ class Evidence:
 class SkillMastery:
     skill: str
     evidence: list[Evidence] = field(default_factory=list)  # newest first, WINDOW at most
+    case_to_practise: object = None  # set for a student's own weak spots
 
     @property
     def label(self) -> str:
@@ -245,6 +247,16 @@ def weakest(mastery: dict[str, SkillMastery], count: int = 3) -> list[SkillMaste
 def weak_spots(student: object, now: datetime.datetime) -> list[SkillMastery]:
     """A student's own weak spots, from the work whose feedback they may see by now."""
     return weakest(mastery_for([student], released_by=now)[student.pk])
+
+
+def with_cases_to_practise(
+    weak: list[SkillMastery], student: object, now: datetime.datetime
+) -> list[SkillMastery]:
+    """The weak spots, each with the case to practise it on next (or None): what a 'practise
+    it' link opens."""
+    for mastery in weak:
+        mastery.case_to_practise = case_to_practise(student, mastery.skill, now)
+    return weak
 
 
 def weekly_mastery(evidence: list[tuple[str, Evidence]]) -> list[tuple[datetime.date, int]]:

@@ -27,6 +27,10 @@ from clinic_coder.cohorts.models import Assignment, AssignmentOverride
 WRONG_CODE = re.compile(r"^wrong code: the key has (?P<key>\S+)$")
 WRONG_UNITS = re.compile(r"^units: (?P<given>.+), the key has (?P<key>.+)$")
 WRONG_MODIFIERS = re.compile(r"^modifiers: (?P<given>.+), the key has (?P<key>.+)$")
+# The reason a manual credit adds to a mark (practice/workflows.py give_manual_credit).
+CREDIT_SET = re.compile(
+    r"^credit set to (?P<credit>-?[\d.]+) by (?P<by>.*?): (?P<reason>.*)$", re.DOTALL
+)
 
 
 def mistakes_of(marks: Iterable[dict]) -> list[tuple[str, str, str, str]]:
@@ -104,6 +108,28 @@ def diagnoses_shown(documented: list[dict]) -> list[dict]:
         }
         for letter, entry in zip(LETTERS, documented, strict=False)
     ]
+
+
+def labelled_mark(mark: dict) -> dict:
+    """One stored mark with its label, the grader's reasons, and the instructor's credit (the
+    latest one given), if any."""
+    grader = [r for r in mark["reasons"] if not CREDIT_SET.match(r)]
+    credits = [found for r in mark["reasons"] if (found := CREDIT_SET.match(r))]
+    labelled = {**mark, "label": MARK_LABELS.get(mark["status"], mark["status"])}
+    labelled.update(grader_reasons=grader, credited=None, badge=mark["status"])
+    if credits:
+        last = credits[-1]
+        credit = mark["credit"]
+        if mark["status"] == "extra":
+            label = "Penalty waived" if credit == 0 else "Extra line"
+        else:
+            label = "Full credit given" if credit >= 1 else "Partly credited"
+        labelled.update(
+            label=label,
+            badge="credited" if label != "Extra line" else mark["status"],
+            credited={"by": last["by"], "reason": last["reason"], "credit": credit},
+        )
+    return labelled
 
 
 class Draft(models.Model):
@@ -406,11 +432,16 @@ class Attempt(models.Model):
         )
 
     @property
+    def credited(self) -> bool:
+        """Whether an instructor's credit is part of the current marks (a regrade since then
+        replaced them with the grader's alone)."""
+        return any(CREDIT_SET.match(r) for mark in self.marks for r in mark["reasons"])
+
+    @property
     def labelled_marks(self) -> list[dict]:
-        return [
-            {**mark, "label": MARK_LABELS.get(mark["status"], mark["status"])}
-            for mark in self.marks
-        ]
+        """The marks as the feedback page shows them. A line an instructor credited says so
+        first, with the reason; the grader's own reasons follow as what it had marked."""
+        return [labelled_mark(mark) for mark in self.marks]
 
     @property
     def graded_on_diagnoses(self) -> bool:

@@ -2,27 +2,29 @@ import uuid
 
 from django.contrib import messages
 from django.db.models import Count, Max, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from clinic_coder.accounts.decorators import role_required
 from clinic_coder.accounts.models import Role
 from clinic_coder.cases.models import Case, CaseSet
-from clinic_coder.catalog.models import ProcedureCode, current_catalog
+from clinic_coder.catalog.models import current_catalog
 from clinic_coder.coding.diagnoses import default_diagnoses
-from clinic_coder.coding.techniques import TECHNIQUES
 from clinic_coder.cohorts.models import Assignment, AssignmentOverride, Cohort, Terms
 from clinic_coder.parsing import whole_number
 
 from . import trainer
+from .code_lookup import clean_query, matching_codes
 from .forms import AnswerFormSet, DiagnosesForm, TrainerForm, formset_from_lines
-from .mastery import weak_spots
+from .mastery import weak_spots, with_cases_to_practise
 from .models import Attempt, ScoreNotice
 from .workflows import (
+    MAX_ANSWER_LINES,
     SubmissionRefused,
     attempts_left,
     guarded_case_ids,
@@ -68,7 +70,9 @@ def student_home(request: HttpRequest) -> HttpResponse:
         "invitations": request.user.invitations.select_related("cohort", "invited_by"),
         "assignments": assignments,
         "case_sets": case_sets,
-        "weak_skills": weak_spots(request.user, timezone.now()),
+        "weak_skills": with_cases_to_practise(
+            weak_spots(request.user, timezone.now()), request.user, timezone.now()
+        ),
         "notices": ScoreNotice.objects.unread_for(request.user, timezone.now()).select_related(
             "attempt__case"
         ),
@@ -123,6 +127,7 @@ def case_set_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "case_set": case_set,
         "cases": cases,
         "assignment": assignment,
+        "terms": assignment.terms_for(request.user) if assignment else None,
         "opens_later": assignment is not None and now < assignment.opens_at,
     }
     return render(request, "practice/case_set_detail.html", context)
@@ -228,10 +233,19 @@ def edit_answer(request: HttpRequest, slug: str, assignment_id: int | None = Non
     draft = open_draft(student=request.user, case=case, assignment=assignment)
     catalog = current_catalog()
     bound = AnswerFormSet(request.POST, catalog=catalog)
+    # "Add to claim" on a code search result: a new line with that code.
+    picked = clean_query(request.POST.get("add_code")).upper()[:12]
+    picked = picked if picked in catalog else ""
     if not bound.management_form.is_valid():
+        # The search page's own "Add to claim" sends no builder: add to the saved lines.
+        if picked and len(draft.lines) < MAX_ANSWER_LINES:
+            line = {"code": picked, "minutes": "", "units": "1", "modifiers": ""}
+            save_draft(draft=draft, lines=[*draft.lines, line], now=timezone.now())
         return redirect(_player_urls(case, assignment)["play_case"])
     lines = bound.raw_lines(without=whole_number(request.POST.get("remove")))
     typed_dx = DiagnosesForm(request.POST, diagnoses=default_diagnoses()).raw()
+    if picked and len(lines) < MAX_ANSWER_LINES:
+        lines.append({"code": picked, "minutes": "", "units": "1", "modifiers": ""})
     saved = save_draft(draft=draft, lines=lines, now=timezone.now(), diagnoses=typed_dx)
     if request.GET.get("autosave"):
         return HttpResponse(status=204 if saved else 409)
@@ -344,19 +358,30 @@ def case_history(request: HttpRequest, slug: str) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @student_only
 def code_search(request: HttpRequest) -> HttpResponse:
-    # NUL is no part of any code or word (and PostgreSQL refuses it in a query).
-    query = request.GET.get("q", "").replace("\x00", "").strip()[:60]
-    codes = ProcedureCode.objects.none()
-    if query:
-        by_technique = {
-            t.code for t in TECHNIQUES.values() if t.code and query.lower() in t.name.lower()
-        }
-        codes = ProcedureCode.objects.filter(
-            Q(code__icontains=query) | Q(descriptor__icontains=query) | Q(code__in=by_technique)
-        )[:15]
-    diagnoses = default_diagnoses().search(query, limit=15) if query else []
+    query = clean_query(request.GET.get("q"))
+    codes = matching_codes(current_catalog(), query)
+    if request.GET.get("format") == "json":
+        # The code field's combobox: the codes to offer as the student types.
+        found = [{"code": c.code, "descriptor": c.descriptor, "timed": c.timed} for c in codes]
+        return JsonResponse({"query": query, "codes": found})
+    context = {
+        "query": query,
+        "codes": codes,
+        "diagnoses": default_diagnoses().search(query, limit=15) if query else [],
+        "claim": _claim_url(request.GET.get("claim")),
+        "standalone": not request.htmx,
+    }
     template = "practice/code_search.html#results" if request.htmx else "practice/code_search.html"
-    return render(request, template, {"query": query, "codes": codes, "diagnoses": diagnoses})
+    return render(request, template, context)
+
+
+def _claim_url(url: object) -> str:
+    """The answer builder a search result may add its code to: a path of this site's practice
+    pages, or nothing."""
+    url = str(url or "")
+    if url.startswith("/practice/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None):
+        return url
+    return ""
 
 
 @student_only

@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet
 
-from clinic_coder.cases.models import Case, CaseRevision
+from clinic_coder.cases.models import Case, CaseRevision, Difficulty
 from clinic_coder.coding.catalog import Catalog
 from clinic_coder.coding.diagnoses import LETTERS, MAX_POINTERS, normalize_dx
 from clinic_coder.coding.grading import score_of
@@ -71,6 +71,36 @@ def guarded_case_ids(student, now: datetime.datetime) -> QuerySet:
     """Ids of the cases practice must not show yet (Assignment.objects.holding_back_practice)."""
     held = Assignment.objects.holding_back_practice(student, now)
     return Case.objects.filter(set_items__case_set__assignments__in=held).values("pk")
+
+
+# Easier cases first when a student has several left to practise a skill on.
+_DIFFICULTY_RANK = models.Case(
+    *(models.When(difficulty=value, then=rank) for rank, value in enumerate(Difficulty)),
+    default=len(Difficulty),
+)
+
+
+def case_to_practise(student, skill: str, now: datetime.datetime) -> Case | None:
+    """The next case a student should practise a skill on: a published case exercising it
+    that practice may show, not yet answered fully right (never tried first, then the lowest
+    best score, easier first); any such case once every one has been answered right."""
+    best = (
+        Attempt.objects.of(student)
+        .feedback_released(now)
+        .filter(case=models.OuterRef("pk"))
+        .order_by("-score")
+        .values("score")[:1]
+    )
+    cases = (
+        Case.objects.published()
+        .exercising(skill)
+        .exclude(pk__in=guarded_case_ids(student, now))
+        .annotate(best=models.Subquery(best), rank=_DIFFICULTY_RANK)
+        .order_by(models.F("best").asc(nulls_first=True), "rank", "title", "pk")
+    )
+    return cases.filter(models.Q(best__isnull=True) | models.Q(best__lt=100)).first() or (
+        cases.first()
+    )
 
 
 def new_variant(*, draft: Draft) -> Draft:

@@ -114,6 +114,14 @@ class ItemAnalysis:
             return None
         return (2 * sum(self.scores) + len(self.scores)) // (2 * len(self.scores))
 
+    @property
+    def difficulty(self) -> str:
+        """The item's difficulty index: the share of its points earned, 0.00 (nobody) to 1.00
+        (everybody); lower is harder."""
+        if not self.scores:
+            return ""
+        return f"{sum(self.scores) / (100 * len(self.scores)):.2f}"
+
 
 def skill_counts(rows: Iterable[dict]) -> list[SkillCount]:
     """Findings per skill from rows of skill, severity, n; most errors first."""

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from clinic_coder.accounts.decorators import role_required
 from clinic_coder.accounts.models import Role, User
 from clinic_coder.cohorts.models import Cohort, Enrollment
+from clinic_coder.cohorts.templatetags.zones import site_time
 from clinic_coder.practice.mastery import (
     Level,
     evidence_for,
@@ -16,6 +17,7 @@ from clinic_coder.practice.mastery import (
     tallies_for,
     weakest,
     weekly_mastery,
+    with_cases_to_practise,
 )
 from clinic_coder.practice.models import Attempt
 
@@ -42,12 +44,12 @@ def progress_context(student: User, *, own: bool, cohorts: list[Cohort] | None =
     attempts = attempts.feedback_released(now) if own else attempts.seen_by_staff_of(cohorts)
     attempts = list(attempts[:20])
     trend = percent_line(
-        [(a.submitted_at.strftime("%d %b %H:%M"), a.score) for a in reversed(attempts[:20])]
+        [(site_time(a.submitted_at, "j M, H:i T"), a.score) for a in reversed(attempts[:20])]
     )
     return {
         "student": student,
         "mastery": sorted(mastery.values(), key=lambda m: (Level.ORDER.index(m.level), m.label)),
-        "weak": weakest(mastery),
+        "weak": with_cases_to_practise(weakest(mastery), student, now) if own else weakest(mastery),
         "trend": trend,
         "mastery_trend": percent_line(
             [(f"week of {week:%d %b}", percent) for week, percent in weekly_mastery(evidence)]

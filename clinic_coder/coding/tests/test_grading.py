@@ -641,14 +641,14 @@ def test_it_names_a_missing_gy_and_gp() -> None:
     assert right.score == 100
 
 
-def test_it_counts_a_physical_therapists_missing_gp_under_modifiers() -> None:
+def test_it_counts_a_missing_gp_under_the_medicare_rules_for_every_provider() -> None:
     expected = derive(
         make_service("therapeutic_exercise", minutes=25),
         profile=MEDICARE,
         provider="physical_therapist",
     )
     result = graded(expected, answer("97110", 2), profile=MEDICARE)
-    assert the_finding(result, "medicare-therapy-gp").skill == "modifiers"
+    assert the_finding(result, "medicare-therapy-gp").skill == "medicare-chiro"
     chiro = derive(make_service("therapeutic_exercise", minutes=25), profile=MEDICARE)
     result = graded(chiro, answer("97110", 2, "GY"), profile=MEDICARE)
     assert the_finding(result, "medicare-therapy-gp").skill == "medicare-chiro"

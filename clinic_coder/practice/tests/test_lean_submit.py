@@ -47,7 +47,7 @@ def test_it_stores_the_both_methods_view_and_reads_it_back(client, people, case)
         {"code": "97140", "minutes": 24, "units": 2, "modifiers": []}
     ]
     queries, page = queries_of(lambda: client.get(response.url))
-    assert "Your claim would score 100." in page.text
+    assert "The grader's score for this method: 100." in page.text
     # Feedback grades nothing again: no catalog is consulted to show it.
     assert not any("catalog_procedurecode" in q for q in queries if "COUNT" in q)
 

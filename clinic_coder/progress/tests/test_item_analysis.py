@@ -69,7 +69,7 @@ def test_it_shows_scores_common_mistakes_and_findings_by_skill(client, people):
     graded(student=people.bob, case=neck, lines=RIGHT)  # another cohort's student
     client.force_login(people.sofia)
     page = client.get(analysis_url(people.cohort_a, assignment)).text
-    whole, neck_part, other_part = page.split('<h2 id="item-')[1:]
+    whole, neck_part, other_part = page.split(' id="item-')[1:]
     assert "4 attempts; mean score 38." in whole  # 0, 0, 70, 80: 37.5 rounds up
     assert "<td>97124</td><td>97140</td><td>2</td>" in whole
     assert "<td>97140</td><td>1</td><td>2</td><td>1</td>" in whole
@@ -79,6 +79,25 @@ def test_it_shows_scores_common_mistakes_and_findings_by_skill(client, people):
     assert "2 attempts; mean score 0." in neck_part
     assert "97124" not in other_part
     assert "2 attempts; mean score 75." in other_part
+
+
+def test_it_starts_with_a_summary_per_case_and_folds_the_details(client, people):
+    assignment, (neck, other) = assigned(
+        cohort=people.cohort_a, slugs=("neck-release", "neck-again")
+    )
+    graded(student=people.alice, case=neck, assignment=assignment, lines=WRONG_CODE)
+    graded(student=people.alice, case=other, assignment=assignment, lines=WRONG_UNITS)
+    client.force_login(people.sofia)
+    page = client.get(analysis_url(people.cohort_a, assignment)).text
+    summary = page[page.index('id="case-summary"') : page.index("</table>")]
+    assert page.index('id="case-summary"') < page.index('id="item-all"')
+    assert row_of(summary, '<a href="#item-neck-release">Neck Release</a>') == (
+        "<td>1</td><td>0</td><td>0.00</td>"
+    )
+    assert row_of(summary, '<a href="#item-neck-again">Neck Again</a>') == (
+        "<td>1</td><td>70</td><td>0.70</td>"
+    )
+    assert page.count('<details class="mb-3 border rounded p-2 item-detail">') == 2
 
 
 def test_it_links_each_case_to_its_regrade_for_instructors_only(client, people):
