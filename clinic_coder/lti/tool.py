@@ -104,13 +104,13 @@ class Launch(DjangoMessageLaunch):
 
     @classmethod
     def restored(cls, request: HttpRequest, launch_id: str) -> "Launch":
-        """A launch validated earlier in this browser (deep linking continues one)."""
-        launch = cls.from_cache(
-            launch_id,
-            request,
-            DatabaseToolConf(),
-            launch_data_storage=storage(),
-        )
+        """A launch validated earlier (deep linking continues one), read back from the cache."""
+        launch = cls(request)
+        data = launch.get_session_service().get_launch_data(launch_id)
+        if not data:
+            raise LtiException("This launch has expired; open the link in the LMS again.")
+        launch.set_launch_id(launch_id).set_auto_validation(enable=False)
+        launch.set_jwt({"body": data}).set_restored().validate_registration()
         return launch
 
     def validate_message(self) -> "Launch":

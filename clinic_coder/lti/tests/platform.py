@@ -119,8 +119,15 @@ class SimulatedPlatform:
         token = self.sign(self.claims(nonce, **claims))
         return client.post("/lti/launch/", {"id_token": token, "state": state})
 
-    def deep_link_claims(self, nonce: str, **extra: object) -> dict:
-        claims = self.claims(nonce, roles=(INSTRUCTOR,), sub="teacher-1", **extra)
+    def deep_link_claims(
+        self,
+        nonce: str,
+        *,
+        roles: tuple[str, ...] = (INSTRUCTOR,),
+        sub: str = "teacher-1",
+        **extra: object,
+    ) -> dict:
+        claims = self.claims(nonce, roles=roles, sub=sub, **extra)
         del claims[CLAIM + "resource_link"]
         claims[CLAIM + "message_type"] = "LtiDeepLinkingRequest"
         claims["https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"] = {
