@@ -21,6 +21,7 @@ from clinic_coder.accounts.models import Role
 from clinic_coder.cohorts.models import Assignment, Cohort
 
 from .models import Deployment, LtiAssignment, LtiContext, LtiUser, Platform, lti_username
+from .tool import plain
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 DEPLOYMENT = CLAIM + "deployment_id"
@@ -98,7 +99,7 @@ def arrive(data: dict) -> Arrival:
             "administrators of a course; your role in this course is none of these."
         )
     context_claim = data.get(CONTEXT)
-    if not isinstance(context_claim, dict) or not isinstance(context_claim.get("id"), str):
+    if not isinstance(context_claim, dict) or plain(context_claim.get("id")) is None:
         raise LtiException("The launch names no course (context claim)")
     user = account_for(platform, data, role)
     context = context_for(platform, deployment, context_claim, data)
@@ -109,7 +110,7 @@ def arrive(data: dict) -> Arrival:
 
 def account_for(platform: Platform, data: dict, role: CourseRole) -> object:
     sub = data.get("sub")
-    if not isinstance(sub, str) or not sub or len(sub) > 255:
+    if plain(sub) is None:
         raise LtiException("The launch has no valid sub")
     link = LtiUser.objects.select_related("user").filter(platform=platform, sub=sub).first()
     User = get_user_model()
@@ -209,7 +210,7 @@ def linked_assignment(context: LtiContext, data: dict) -> Assignment | None:
     if lti is None:
         return None  # an assignment of another course: never reachable through this one
     changed = []
-    if isinstance(link_id, str) and not lti.resource_link_id:
+    if plain(link_id) and not lti.resource_link_id:
         lti.resource_link_id = link_id[:255]
         changed.append("resource_link_id")
     ags = data.get(AGS)

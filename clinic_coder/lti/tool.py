@@ -6,6 +6,7 @@ looks at `azp`, and only checks that a nonce was issued, never that it is used o
 launch class below adds those, so a replayed, forged or expired id_token is refused.
 """
 
+import re
 import time
 
 import jwt
@@ -23,6 +24,17 @@ from .models import Platform, ToolKey
 USED_NONCE_SECONDS = 24 * 60 * 60
 # Clock skew allowed between the platform and us when reading iat/exp.
 LEEWAY_SECONDS = 60
+# Values that become cache keys must look like the ones we issue: anything else is refused
+# before it reaches a key (or a query, where a NUL byte fails on PostgreSQL).
+OUR_STATE = re.compile(r"^state-[0-9a-f-]{36}\Z")
+OUR_NONCE = re.compile(r"^[0-9a-f]{64}\Z")
+
+
+def plain(value: object, limit: int = 255) -> str | None:
+    """A platform-given identifier fit for a query: text, no NUL, not too long; else None."""
+    if isinstance(value, str) and value and "\x00" not in value and len(value) <= limit:
+        return value
+    return None
 
 
 def registration_for(platform: Platform, key: ToolKey | None = None) -> Registration:
@@ -55,6 +67,8 @@ class DatabaseToolConf(ToolConfAbstract):
         return True
 
     def platform(self, iss: str, client_id: str | None) -> Platform | None:
+        if plain(iss) is None or (client_id and plain(client_id) is None):
+            return None
         platforms = Platform.objects.filter(issuer=iss)
         if client_id:
             return platforms.filter(client_id=client_id).first()
@@ -78,7 +92,7 @@ class DatabaseToolConf(ToolConfAbstract):
         self, iss: str, deployment_id: str, client_id: str | None, *args, **kwargs
     ) -> LibDeployment | None:
         platform = self.platform(iss, client_id)
-        if platform is None or not isinstance(deployment_id, str):
+        if platform is None or plain(deployment_id) is None:
             return None
         if not platform.deployments.filter(deployment_id=deployment_id).exists():
             return None
@@ -113,12 +127,22 @@ class Launch(DjangoMessageLaunch):
         launch.set_jwt({"body": data}).set_restored().validate_registration()
         return launch
 
+    def validate_state(self) -> "Launch":
+        state = self._get_request_param("state")
+        if state and not OUR_STATE.match(state):
+            raise LtiException("State not found")
+        return super().validate_state()
+
+    def validate_nonce(self) -> "Launch":
+        nonce = self._get_jwt_body().get("nonce")
+        if not isinstance(nonce, str) or not OUR_NONCE.match(nonce):
+            raise LtiException("Invalid Nonce")
+        return super().validate_nonce()
+
     def validate_message(self) -> "Launch":
         super().validate_message()
         # Last, once the token is known to be genuine: a forged one cannot burn a nonce.
-        nonce = self._get_jwt_body().get("nonce")
-        if not isinstance(nonce, str) or len(nonce) > 255:
-            raise LtiException("Invalid nonce")
+        nonce = self._get_jwt_body()["nonce"]
         # add() stores only if the key is absent: the second use of a nonce finds it there.
         if not cache.add(f"lti-used-nonce:{nonce}", True, USED_NONCE_SECONDS):
             raise LtiException("This launch was already used (replayed nonce)")

@@ -35,7 +35,7 @@ from . import passback as passbacks
 from . import roster_sync
 from .framing import framed_by_platforms, policy
 from .models import LtiAssignment, LtiContext, Passback, Platform, ToolKey
-from .tool import Launch, Login
+from .tool import OUR_STATE, Launch, Login
 
 log = logging.getLogger(__name__)
 
@@ -118,9 +118,9 @@ def _retry_params(request: HttpRequest, error: Exception) -> str:
     from urllib.parse import urlencode
 
     state = request.POST.get("state", "")
-    if ("State" not in str(error) and "cookie" not in str(error)) or not state:
+    if ("State" not in str(error) and "cookie" not in str(error)) or not OUR_STATE.match(state):
         return ""
-    params = cache.get(f"lti-login-params:{state[:200]}")
+    params = cache.get(f"lti-login-params:{state}")
     return urlencode(params) if params else ""
 
 
