@@ -231,5 +231,6 @@ def landing_url(arrival: Arrival) -> str:
     if arrival.role.role == Role.INSTRUCTOR:
         if assignment:
             return reverse("cohorts:assignment_detail", args=[assignment.pk])
-        return reverse("cohorts:cohort_detail", args=[cohort.pk])
+        # The course's LMS page: roster sync, grades sent, and the way to the cohort itself.
+        return reverse("lti:cohort_lms", args=[cohort.pk])
     return reverse("teach:gradebook", args=[cohort.pk])

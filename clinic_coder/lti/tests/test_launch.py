@@ -72,7 +72,7 @@ def test_it_sends_an_instructor_to_the_cohort(lms):
     client = Client()
     response = lms.launch(client, sub="teacher-1", roles=(INSTRUCTOR,))
     cohort = LtiContext.objects.get().cohort
-    assert response["Location"] == reverse("cohorts:cohort_detail", args=[cohort.pk])
+    assert response["Location"] == reverse("lti:cohort_lms", args=[cohort.pk])
     assert client.get(response["Location"]).status_code == 200
 
 
