@@ -46,4 +46,4 @@ def test_it_uses_samesite_none_cookies_behind_tls():
         "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SAMESITE, s.CSRF_COOKIE_SECURE)"
     )
     result = run_manage("shell", "-c", show, **PRODUCTION)
-    assert result.stdout.split() == ["None", "True", "None", "True"], result.stderr
+    assert result.stdout.splitlines()[-1].split() == ["None", "True", "None", "True"], result.stderr
