@@ -47,3 +47,18 @@ def test_it_uses_samesite_none_cookies_behind_tls():
     )
     result = run_manage("shell", "-c", show, **PRODUCTION)
     assert result.stdout.splitlines()[-1].split() == ["None", "True", "None", "True"], result.stderr
+
+
+def test_it_registers_the_demo_platform_once(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from clinic_coder.lti.models import Platform
+
+    for _ in range(2):
+        call_command("lti_demo_platform", "--register-only", "--port", "8765", stdout=StringIO())
+    platform = Platform.objects.get()
+    assert platform.issuer == "http://127.0.0.1:8765"
+    assert platform.deployments.get().deployment_id == "demo-deployment"
+    assert platform.origins() == ["http://127.0.0.1:8765"]
