@@ -114,7 +114,8 @@ class Launch(DjangoMessageLaunch):
 
     def __init__(self, request: HttpRequest) -> None:
         super().__init__(request, DatabaseToolConf(), launch_data_storage=storage())
-        self._expected_client_id = None
+        # A platform's key set (from its URL) is kept two hours in the shared cache.
+        self.set_public_key_caching(storage(), cache_lifetime=2 * 60 * 60)
 
     @classmethod
     def restored(cls, request: HttpRequest, launch_id: str) -> "Launch":

@@ -247,3 +247,29 @@ def test_it_shows_the_setup_page_to_admins_only(lms, people):
     assert b"BEGIN PUBLIC KEY" in page.content and b"PRIVATE" not in page.content
     client.force_login(people.ines)
     assert client.get("/lti/setup/").status_code == 403
+
+
+def test_it_fetches_the_platform_key_set_from_its_url_once(lms):
+    import responses
+
+    keys = lms.platform.key_set
+    lms.platform.key_set = None
+    lms.platform.key_set_url = "https://lms.example.edu/jwks"
+    lms.platform.save()
+    with responses.RequestsMock() as mock:
+        fetch = mock.get("https://lms.example.edu/jwks", json=keys)
+        assert lms.launch(Client(), sub="learner-1").status_code == 302
+        assert lms.launch(Client(), sub="learner-2").status_code == 302
+        assert fetch.call_count == 1  # kept in the shared cache
+
+
+def test_it_refuses_a_launch_when_the_platform_key_set_is_unreachable(lms):
+    import responses
+
+    lms.platform.key_set = None
+    lms.platform.key_set_url = "https://lms.example.edu/jwks"
+    lms.platform.save()
+    with responses.RequestsMock() as mock:
+        mock.get("https://lms.example.edu/jwks", status=502, body="bad gateway")
+        response = lms.launch(Client())
+    assert response.status_code == 400
