@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from pylti1p3.exception import LtiException
 
 from clinic_coder.accounts.models import Role
@@ -203,7 +204,7 @@ def linked_assignment(context: LtiContext, data: dict) -> Assignment | None:
     if not isinstance(wanted, str) or not wanted.isdigit():
         return None
     lti = (
-        LtiAssignment.objects.select_related("assignment")
+        LtiAssignment.objects.select_related("assignment__case_set")
         .filter(assignment_id=int(wanted), context=context)
         .first()
     )
@@ -226,8 +227,11 @@ def linked_assignment(context: LtiContext, data: dict) -> Assignment | None:
 def landing_url(arrival: Arrival) -> str:
     assignment, cohort = arrival.assignment, arrival.cohort
     if arrival.role.role == Role.STUDENT:
-        url = reverse("practice:student_home")
-        return f"{url}#assignment-{assignment.pk}" if assignment else url
+        if assignment and assignment.opens_at <= timezone.now():
+            # Where "Open" on My practice leads: the set's cases, worked for this assignment.
+            url = reverse("practice:practice_case_set", args=[assignment.case_set.slug])
+            return f"{url}?assignment={assignment.pk}"
+        return reverse("practice:student_home")
     if arrival.role.role == Role.INSTRUCTOR:
         if assignment:
             return reverse("cohorts:assignment_detail", args=[assignment.pk])

@@ -239,8 +239,9 @@ def test_it_runs_the_whole_advantage_cycle(lms, django_capture_on_commit_callbac
         },
     )
     assignment = Assignment.objects.get()
-    assert landing["Location"] == f"/practice/#assignment-{assignment.pk}"
-    assert b"Neck work" in learner.get(landing["Location"]).content
+    assert landing["Location"] == f"/practice/sets/{case_set.slug}/?assignment={assignment.pk}"
+    page = learner.get(landing["Location"])
+    assert page.status_code == 200 and case.title.encode() in page.content
     # 3. The instructor syncs the roster: the learner is there already.
     teacher_user = LtiUser.objects.get(sub="teacher-1").user
     with responses.RequestsMock() as mock:

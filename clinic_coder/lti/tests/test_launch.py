@@ -98,7 +98,8 @@ def test_it_lands_a_learner_on_the_linked_assignment(lms):
         }
     }
     response = lms.launch(Client(), sub="learner-1", **custom, **ags)
-    assert response["Location"] == f"/practice/#assignment-{assignment.pk}"
+    url = reverse("practice:practice_case_set", args=[assignment.case_set.slug])
+    assert response["Location"] == f"{url}?assignment={assignment.pk}"
     assert LtiAssignment.objects.get().lineitem_url.endswith("/lineitems/9")
 
 
