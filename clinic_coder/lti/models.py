@@ -6,6 +6,7 @@ deployments it may launch from. Everything else here is made by launches: an LMS
 mapped to a Clinic Coder account, an LMS course to a cohort, a link to an assignment.
 """
 
+import datetime
 import hashlib
 import json
 from urllib.parse import urlsplit
@@ -15,7 +16,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from jwcrypto.jwk import JWK
+
+# A send that has not finished this long after it began is taken as lost with its worker.
+STUCK_AFTER = datetime.timedelta(minutes=15)
 
 
 def origin_of(url: str) -> str:
@@ -257,6 +262,7 @@ class Passback(models.Model):
     score_sent = models.PositiveSmallIntegerField(null=True, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)  # when a worker began sending
     sent_at = models.DateTimeField(null=True, blank=True)
 
     objects = PassbackQuerySet.as_manager()
@@ -266,3 +272,22 @@ class Passback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} on {self.lti_assignment}: {self.get_status_display()}"
+
+    @staticmethod
+    def stuck_since() -> "datetime.datetime":
+        """A send claimed before this never finished: its worker died (a restart, a crash)."""
+        return timezone.now() - STUCK_AFTER
+
+    @classmethod
+    def may_send_again(cls) -> models.Q:
+        return models.Q(status__in=[cls.Status.FAILED, cls.Status.RETRYING]) | models.Q(
+            status=cls.Status.SENDING, claimed_at__lt=cls.stuck_since()
+        )
+
+    @property
+    def can_send_again(self) -> bool:
+        return self.status in (self.Status.FAILED, self.Status.RETRYING) or (
+            self.status == self.Status.SENDING
+            and self.claimed_at is not None
+            and self.claimed_at < self.stuck_since()
+        )

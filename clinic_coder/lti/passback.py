@@ -115,9 +115,12 @@ def send_passback(passback_id: int) -> str:
 def deliver(passback_id: int) -> str:
     """Send one passback, unless it was sent already; record the outcome on its row."""
     # Claimed with one UPDATE: two workers never send the same change twice.
-    claimed = Passback.objects.filter(
-        Q(status=Passback.Status.PENDING) | Q(status=Passback.Status.RETRYING), pk=passback_id
-    ).update(status=Passback.Status.SENDING)
+    claimable = Q(status__in=[Passback.Status.PENDING, Passback.Status.RETRYING]) | Q(
+        status=Passback.Status.SENDING, claimed_at__lt=Passback.stuck_since()
+    )
+    claimed = Passback.objects.filter(claimable, pk=passback_id).update(
+        status=Passback.Status.SENDING, claimed_at=timezone.now()
+    )
     if not claimed:
         return "not pending"
     passback = Passback.objects.select_related(
@@ -226,10 +229,11 @@ def ensure_lineitem(lti: LtiAssignment, ags: AssignmentsGradesService) -> str:
 
 
 def send_again(passback: Passback) -> None:
-    """The instructor's "send again" for a passback that gave up or waits for a retry."""
-    updated = Passback.objects.filter(
-        pk=passback.pk, status__in=[Passback.Status.FAILED, Passback.Status.RETRYING]
-    ).update(status=Passback.Status.PENDING, tries=0)
+    """The instructor's "send again" for a passback that gave up, waits for a retry, or was
+    being sent by a worker that died (a restart mid-send)."""
+    updated = Passback.objects.filter(Passback.may_send_again(), pk=passback.pk).update(
+        status=Passback.Status.PENDING, tries=0
+    )
     if updated:
         passback.refresh_from_db()
         enqueue(passback)

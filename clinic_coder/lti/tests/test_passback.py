@@ -238,3 +238,26 @@ def test_it_holds_deferred_feedback_scores_until_the_due_date(
     with time_machine.travel(NOW, tick=False):
         submit(learner, case, RIGHT, assignment, django_capture_on_commit_callbacks)
     assert DBTaskResult.objects.get().run_after == due
+
+
+def test_it_sends_again_a_change_whose_worker_died_mid_send(
+    course, platform_http, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    lti, learner, case = course
+    submit(learner, case, RIGHT, lti.assignment, django_capture_on_commit_callbacks)
+    passback = Passback.objects.get()
+    # A send claimed a moment ago may still be under way: nobody else sends it.
+    Passback.objects.update(status="sending", claimed_at=timezone.now())
+    assert deliver(passback.pk) == "not pending"
+    # Claimed long ago: its worker is gone; the instructor's send again goes through.
+    Passback.objects.update(claimed_at=timezone.now() - datetime.timedelta(hours=1))
+    client = Client()
+    client.force_login(lti.context.cohort.instructors.first())
+    page = client.get(reverse("lti:cohort_lms", args=[lti.context.cohort.pk]))
+    assert b"Send again" in page.content
+    client.post(reverse("lti:send_again", args=[lti.context.cohort.pk, passback.pk]))
+    passback.refresh_from_db()
+    assert passback.status == "sent"
+    assert len(sent_scores(platform_http)) == 2
