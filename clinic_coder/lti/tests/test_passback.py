@@ -191,7 +191,7 @@ def test_it_never_sends_a_change_twice(course, platform_http, django_capture_on_
 
 
 def test_it_queues_in_the_database_and_never_calls_the_lms_during_a_submit(
-    course, settings, django_capture_on_commit_callbacks
+    course, settings, django_capture_on_commit_callbacks, monkeypatch
 ):
     from django_tasks_db.models import DBTaskResult
 
@@ -211,6 +211,10 @@ def test_it_queues_in_the_database_and_never_calls_the_lms_during_a_submit(
         mock.get(LINEITEMS_URL, json=[])
         mock.post(LINEITEMS_URL, json={"id": LINEITEM})
         mock.post(SCORES, json={})
+        # (The worker drops aged connections between tasks; here that is the test's own.)
+        monkeypatch.setattr(
+            "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+        )
         call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
         assert len(sent_scores(mock)) == 1
     passback.refresh_from_db()
