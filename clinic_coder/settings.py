@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "clinic_coder.practice",
     "clinic_coder.progress",
     "clinic_coder.demo",
+    "clinic_coder.lti",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +136,10 @@ else:
             "LOCATION": "clinic_coder_cache",
         }
     }
+
+# Background work (LTI grade passback) goes through Django's tasks framework, queued in the
+# database by django-tasks-db; `manage.py db_worker` runs it (scripts/run starts one).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -226,6 +232,9 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # An LMS shows the tool in a frame of its own site: the cookies must travel there too.
+    # (CSRF stays protected by the token itself; only secure cookies may be SameSite=None.)
+    SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "None"
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)

@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("clinic_coder.catalog.urls")),
     path("", include("clinic_coder.practice.urls")),
     path("teach/", include("clinic_coder.progress.urls_instructor")),
+    path("lti/", include("clinic_coder.lti.urls")),
 ]

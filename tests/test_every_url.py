@@ -107,6 +107,18 @@ MATRIX = {
                             "L333o4o4o", "555555555"),
     "teach:heatmap": (TEACH, "L333o4o4o", "555555555"),
     "practice:regrade_case": ({"cohort_id": "cohort", "slug": "case"}, "L333o433o", "L333o433o"),
+    # LTI: the platform reaches login, launch and the key set with no session, so anyone may;
+    # without a registered platform and a signed id_token login and launch answer 400.
+    "lti:login_initiation": ({}, "xxxxxxxxx", "xxxxxxxxx"),
+    "lti:launch": ({}, "555555555", "xxxxxxxxx"),
+    "lti:jwks": ({}, "ooooooooo", "555555555"),
+    # A deep link is finished only by the browser its launch signed in (none here): 403.
+    "lti:deep_link": ({"launch_id": "case"}, "L33333333", "L33333333"),
+    "lti:setup": ({}, "L3333333o", "L33333335"),
+    # Cohort A has no LMS course: its own instructor and admins get 404 too.
+    "lti:cohort_lms": (C, "L33344334", "L33355335"),
+    "lti:sync_roster": (C, "L33355335", "L33344334"),
+    "lti:send_again": ({"pk": "cohort", "passback_pk": "zero"}, "L33355335", "L33344334"),
 }  # fmt: skip
 
 # The Django admin: everyone but an admin is sent to its login page; an admin never meets

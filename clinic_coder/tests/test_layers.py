@@ -1,7 +1,7 @@
 """The apps stack in one direction: each may import those below it, never one above.
 
 coding (the pure engine, no Django) < accounts < catalog < cases < cohorts < practice <
-progress < demo < benchmark. Project-level helpers (clinic_coder/parsing.py and the like)
+progress < lti < demo < benchmark. Project-level helpers (clinic_coder/parsing.py and the like)
 sit below all.
 """
 
@@ -12,7 +12,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1]
 STACK = [
-    "coding", "accounts", "catalog", "cases", "cohorts", "practice", "progress", "demo",
+    "coding", "accounts", "catalog", "cases", "cohorts", "practice", "progress", "lti", "demo",
     "benchmark",
 ]  # fmt: skip
 
