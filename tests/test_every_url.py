@@ -30,6 +30,8 @@ MATRIX = {
     "progress:supervisor_dashboard": ({}, "L33333ooo", "L33333ooo"),
     "progress:student_record": ({"student_id": "alice"}, "L333o4o4o", "L333o4o4o"),
     "progress:sign_off": ({"student_id": "alice"}, "555555555", "L33333o4o"),
+    "progress:revoke_sign_off": ({"student_id": "alice", "sign_off_id": "sign_off"}, "555555555",
+                                 "L33333o4o"),
     "cohorts:instructor_home": ({}, "L333oo33o", "L333oo33o"),
     "cohorts:join_cohort": ({}, "Looo3333o", "Looo3333o"),
     "cohorts:accept_invitation": ({"pk": "invitation"}, "555555555", "L4o433334"),

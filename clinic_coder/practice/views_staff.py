@@ -36,13 +36,22 @@ instructor_only = role_required(Role.INSTRUCTOR)
 @staff_only
 def staff_attempt(request: HttpRequest, cohort_id: int, attempt_id: int) -> HttpResponse:
     cohort, can_change = cohort_for_staff(request.user, cohort_id)
-    return _render_attempt(request, cohort, _find_attempt(cohort, attempt_id), can_change)
+    attempt = _find_attempt(cohort, attempt_id, with_practice=True)
+    # Practice is the student's own: staff read it, and credit only the cohort's assignments.
+    can_change = can_change and attempt.assignment_id is not None
+    return _render_attempt(request, cohort, attempt, can_change)
 
 
-def _find_attempt(cohort: Cohort, attempt_id: int) -> Attempt:
-    attempts = Attempt.objects.for_cohort(cohort).select_related(
-        "student", "case", "revision", "assignment"
-    )
+def _find_attempt(cohort: Cohort, attempt_id: int, *, with_practice: bool = False) -> Attempt:
+    """One of the attempts staff of the cohort grade; with_practice: or the free practice of
+    one of its students (staff read it, as on the student's record)."""
+    attempts = Attempt.objects.for_cohort(cohort)
+    if with_practice:
+        attempts = Attempt.objects.filter(
+            Q(assignment__cohort=cohort)
+            | Q(assignment__isnull=True, student__enrollments__cohort=cohort)
+        )
+    attempts = attempts.select_related("student", "case", "revision", "assignment")
     attempts = attempts.prefetch_related(
         "lines", "findings", "manual_credits__given_by", "regrades__done_by"
     )
