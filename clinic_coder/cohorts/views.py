@@ -8,6 +8,7 @@ import uuid
 
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from clinic_coder.accounts.decorators import role_required
 from clinic_coder.accounts.models import Role
+from clinic_coder.cases.models import Case
 from clinic_coder.paging import (
     NAME,
     chosen_sort,
@@ -47,7 +49,15 @@ def instructor_home(request: HttpRequest) -> HttpResponse:
     cohorts = Cohort.objects.with_student_counts()
     if not request.user.is_admin:
         cohorts = cohorts.taught_by(request.user)
-    return render(request, "cohorts/instructor_home.html", {"cohorts": cohorts})
+    # The cases this instructor writes: their own and those shared with them, drafts first.
+    cases = (
+        Case.objects.filter(Q(owner=request.user) | Q(co_editors=request.user))
+        .distinct()
+        .order_by("status", "title")
+        .only("slug", "title", "status", "owner_id", "updated_at")
+    )
+    context = {"cohorts": cohorts, "cases": cases, "user_id": request.user.pk}
+    return render(request, "cohorts/instructor_home.html", context)
 
 
 def _cohort(request: HttpRequest, pk: int) -> Cohort:

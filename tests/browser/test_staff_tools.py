@@ -1,0 +1,75 @@
+"""What instructors expect from tools like PrairieLearn, in a real Chromium: a copy button for
+the invite code, their own cases on the home page, gradebook sorting and averages, item
+statistics, a preview that grades, archiving, and reordering a case set."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from clinic_coder.cases.models import Case
+from tests.browser.accessibility import serious_violations
+from tests.factories import log_in, make_case
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def no_serious_violations(page) -> None:
+    assert serious_violations(page) == []
+
+
+@pytest.fixture
+def staff_page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+# --- the invite code's copy button ------------------------------------------------------------
+
+
+def test_it_copies_the_invite_code_and_says_so(browser, live_server, people):
+    context = browser.new_context(base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page = context.new_page()
+    log_in(page, "ines")
+    page.goto(f"/teach/cohorts/{people.cohort_a.pk}/")
+    code = people.cohort_a.invite_code
+    page.get_by_role("button", name="Copy the invite code").click()
+    status = page.get_by_role("status").filter(has_text="Copied")
+    expect(status).to_have_text(f"Copied {code} to the clipboard.")
+    expect(page.locator("#copy-status")).to_have_attribute("aria-live", "polite")
+    assert page.evaluate("navigator.clipboard.readText()") == code
+    context.close()
+
+
+def test_it_leaves_the_code_as_text_without_javascript(page_without_js, people):
+    log_in(page_without_js, "ines")
+    page_without_js.goto(f"/teach/cohorts/{people.cohort_a.pk}/")
+    expect(page_without_js.locator("#invite-code")).to_have_text(people.cohort_a.invite_code)
+    expect(page_without_js.get_by_role("button", name="Copy the invite code")).to_be_hidden()
+
+
+def test_it_passes_axe_on_the_cohort_page_with_the_copy_button(staff_page, people):
+    log_in(staff_page, "ines")
+    staff_page.goto(f"/teach/cohorts/{people.cohort_a.pk}/")
+    expect(staff_page.get_by_role("button", name="Copy the invite code")).to_be_visible()
+    no_serious_violations(staff_page)
+
+
+# --- the instructor's own cases on the home page ----------------------------------------------
+
+
+def test_it_lists_my_cases_on_my_home_and_opens_one(staff_page, people):
+    make_case(slug="my-draft", title="My draft", owner=people.ines, status=Case.Status.DRAFT)
+    make_case(slug="not-mine", title="Not mine", owner=people.igor)
+    log_in(staff_page, "ines")
+    expect(staff_page.get_by_role("heading", level=1)).to_have_text("My cohorts and cases")
+    mine = staff_page.locator("#my-cases")
+    expect(mine.get_by_role("row", name=re.compile("My draft"))).to_contain_text("Draft")
+    expect(mine).not_to_contain_text("Not mine")
+    no_serious_violations(staff_page)
+    mine.get_by_role("link", name="My draft").click()
+    expect(staff_page.get_by_role("heading", level=1)).to_contain_text("My draft")
