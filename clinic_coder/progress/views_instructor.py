@@ -27,9 +27,11 @@ from clinic_coder.practice.models import Attempt
 from . import exports
 from .analysis import LEGEND, LEVEL_CLASSES, analyse_assignment, cohort_heatmap
 from .gradebook import (
+    MEAN,
     Tried,
     active_students,
     assignment_cell,
+    cohort_averages,
     counted_attempt,
     gradebook_assignments,
     gradebook_for,
@@ -53,14 +55,23 @@ def gradebook(request: HttpRequest, cohort_id: int) -> HttpResponse:
     sorts = gradebook_sorts(assignments)
     q, sort = search_text(request), chosen_sort(request, sorts)
     students = active_students(cohort).filter(name_matches(q))
-    students = students_in_order(students, sort, sorts[sort.removeprefix("-")])
+    students = students_in_order(
+        students, sort, sorts[sort.removeprefix("-")], assignments=assignments
+    )
     shown = listing(request, students, q=q, sort=sort)
+    averages = cohort_averages(cohort, assignments)
     context = {
         "cohort": cohort,
         "gradebook": gradebook_for(cohort, students=shown.page, assignments=assignments),
         "listing": shown,
         "name_header": sort_header(NAME, sort),
-        "columns": [(a, sort_header(key, sort)) for key, a in sorts.items() if a is not None],
+        "mean_header": sort_header(MEAN, sort),
+        "columns": [
+            (a, sort_header(key, sort), averages.per_assignment[a.pk])
+            for key, a in sorts.items()
+            if a is not None
+        ],
+        "overall_mean": averages.overall,
     }
     return render(request, "progress/instructor/gradebook.html", context)
 

@@ -73,3 +73,36 @@ def test_it_lists_my_cases_on_my_home_and_opens_one(staff_page, people):
     no_serious_violations(staff_page)
     mine.get_by_role("link", name="My draft").click()
     expect(staff_page.get_by_role("heading", level=1)).to_contain_text("My draft")
+
+
+# --- gradebook sorting, averages and paging -------------------------------------------------
+
+
+def test_it_sorts_the_gradebook_by_mean_and_shows_averages(staff_page, people):
+    from tests.factories import RIGHT, WRONG_CODE, assigned, graded, make_students
+
+    assignment, (case,) = assigned(cohort=people.cohort_a)
+    graded(student=people.alice, case=case, assignment=assignment, lines=WRONG_CODE)
+    students = make_students(cohort=people.cohort_a, count=101)
+    graded(student=students[0], case=case, assignment=assignment, lines=RIGHT)
+    log_in(staff_page, "ines")
+    staff_page.goto(f"/teach/cohorts/{people.cohort_a.pk}/gradebook/")
+    table = staff_page.locator("#gradebook")
+    expect(table.locator("#cohort-averages")).to_contain_text("50.0")
+    table.get_by_role("link", name=re.compile("^Mean")).click()
+    expect(table.get_by_role("columnheader", name=re.compile("^Mean"))).to_have_attribute(
+        "aria-sort", "ascending"
+    )
+    first_row = table.locator("tbody tr").first
+    expect(first_row.get_by_role("rowheader")).to_have_text("Alice Archer")
+    table.get_by_role("link", name=re.compile("^Mean")).click()
+    expect(table.get_by_role("columnheader", name=re.compile("^Mean"))).to_have_attribute(
+        "aria-sort", "descending"
+    )
+    expect(first_row.get_by_role("rowheader")).to_have_text("Sam Student000")
+    staff_page.get_by_role("navigation", name="Pages of the gradebook").get_by_role(
+        "link", name="Next page"
+    ).click()
+    expect(staff_page.get_by_text("Students 101-102")).to_be_visible()
+    expect(table.locator("#cohort-averages")).to_contain_text("50.0")
+    no_serious_violations(staff_page)
