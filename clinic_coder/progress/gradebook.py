@@ -173,6 +173,20 @@ def gradebook_sorts(assignments: list[Assignment]) -> dict[str, Assignment | Non
     }
 
 
+def counted_score_in_sql(assignment: Assignment, case_id: int) -> models.Expression:
+    """The score of the attempt that counts for one case of the assignment (its best or last,
+    as counted_attempt picks it) for each row of a query of students; 0 when not attempted."""
+    if assignment.score_policy == Assignment.ScorePolicy.LAST:
+        counts_first = ["-submitted_at", "-pk"]
+    else:
+        counts_first = ["-score"]
+    attempts = Attempt.objects.filter(
+        student=OuterRef("pk"), assignment=assignment, case_id=case_id
+    )
+    counted = attempts.order_by(*counts_first).values("score")[:1]
+    return Coalesce(Subquery(counted), 0, output_field=models.IntegerField())
+
+
 def score_in_sql(assignment: Assignment) -> models.Expression:
     """The student's gradebook cell score on the assignment (as assignment_cell computes it) for
     each row of a query of students; null when nothing is attempted.
@@ -184,14 +198,9 @@ def score_in_sql(assignment: Assignment) -> models.Expression:
     if not case_ids:
         return Value(None, output_field=models.IntegerField())
     attempts = Attempt.objects.filter(student=OuterRef("pk"), assignment=assignment)
-    if assignment.score_policy == Assignment.ScorePolicy.LAST:
-        counts_first = ["-submitted_at", "-pk"]
-    else:
-        counts_first = ["-score"]
     total = Value(0)
     for case_id in case_ids:
-        counted = attempts.filter(case_id=case_id).order_by(*counts_first).values("score")[:1]
-        total += Coalesce(Subquery(counted), 0, output_field=models.IntegerField())
+        total += counted_score_in_sql(assignment, case_id)
     count = len(case_ids)
     return models.Case(
         models.When(

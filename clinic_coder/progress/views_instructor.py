@@ -25,7 +25,13 @@ from clinic_coder.paging import (
 from clinic_coder.practice.models import Attempt
 
 from . import exports
-from .analysis import LEGEND, LEVEL_CLASSES, analyse_assignment, cohort_heatmap
+from .analysis import (
+    LEGEND,
+    LEVEL_CLASSES,
+    analyse_assignment,
+    cohort_heatmap,
+    item_statistics,
+)
 from .gradebook import (
     MEAN,
     Tried,
@@ -126,6 +132,7 @@ def item_analysis(request: HttpRequest, cohort_id: int, assignment_id: int) -> H
         "assignment": assignment,
         "whole": whole,
         "per_case": per_case,
+        "item_statistics": item_statistics(assignment),
         "can_change": cohort_for_staff(request.user, cohort.pk)[1],
     }
     return render(request, "progress/instructor/item_analysis.html", context)

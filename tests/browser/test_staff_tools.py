@@ -106,3 +106,28 @@ def test_it_sorts_the_gradebook_by_mean_and_shows_averages(staff_page, people):
     expect(staff_page.get_by_text("Students 101-102")).to_be_visible()
     expect(table.locator("#cohort-averages")).to_contain_text("50.0")
     no_serious_violations(staff_page)
+
+
+# --- item statistics ------------------------------------------------------------------------
+
+
+def test_it_shows_difficulty_and_discrimination_per_case(staff_page, people):
+    from tests.factories import RIGHT, WRONG_CODE, assigned, graded, make_students
+
+    assignment, (one, two) = assigned(cohort=people.cohort_a, slugs=("case-one", "case-two"))
+    for student, second in zip(
+        [people.alice, *make_students(cohort=people.cohort_a, count=3)],
+        [RIGHT, RIGHT, WRONG_CODE, WRONG_CODE],
+        strict=True,
+    ):
+        graded(student=student, case=one, assignment=assignment, lines=RIGHT)
+        graded(student=student, case=two, assignment=assignment, lines=second)
+    log_in(staff_page, "sofia")
+    staff_page.goto(f"/teach/cohorts/{people.cohort_a.pk}/assignments/{assignment.pk}/analysis/")
+    table = staff_page.get_by_role("table", name=re.compile("Difficulty and discrimination"))
+    expect(table.get_by_role("row", name=re.compile("Case One"))).to_contain_text("1.00 easy")
+    expect(table.get_by_role("row", name=re.compile("Case Two"))).to_contain_text("0.50")
+    expect(table.get_by_role("row", name=re.compile("Case Two"))).to_contain_text("1.00 good")
+    no_serious_violations(staff_page)
+    table.get_by_role("link", name="Case Two").click()
+    expect(staff_page).to_have_url(re.compile("#item-case-two$"))
