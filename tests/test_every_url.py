@@ -107,6 +107,7 @@ MATRIX = {
     "teach:item_analysis": ({"cohort_id": "cohort", "assignment_id": "assignment"},
                             "L333o4o4o", "555555555"),
     "teach:heatmap": (TEACH, "L333o4o4o", "555555555"),
+    "practice:try_case": (CASE, "L333oo33o", "L333xx33x"),
     "practice:regrade_case": ({"cohort_id": "cohort", "slug": "case"}, "L333o433o", "L333o433o"),
 }  # fmt: skip
 

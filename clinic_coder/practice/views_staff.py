@@ -13,12 +13,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clinic_coder.accounts.decorators import role_required
 from clinic_coder.accounts.models import Role
+from clinic_coder.cases.forms import SeedForm
 from clinic_coder.cases.models import Case
+from clinic_coder.catalog.models import current_catalog
+from clinic_coder.coding.profiles import get_profile
+from clinic_coder.coding.rules import RULES
+from clinic_coder.coding.skills import SKILLS
 from clinic_coder.cohorts.access import cohort_for_staff, teachable_cohort
 from clinic_coder.cohorts.models import Cohort
 from clinic_coder.parsing import whole_number
 
-from .models import Attempt
+from .forms import AnswerFormSet
+from .models import MARK_LABELS, Attempt
 from .staff_forms import ManualCreditForm
 from .workflows import (
     CreditRefused,
@@ -135,3 +141,41 @@ def _apply_and_report(request: HttpRequest, cohort: Cohort, case: Case) -> HttpR
     else:
         messages.success(request, f"Regraded {len(done)} attempt(s) against version {version}.")
     return redirect("practice:regrade_case", cohort.pk, case.slug)
+
+
+# An instructor answers a case as a student would and sees the real grade: nothing is stored.
+
+PREVIEW_ROWS = 4  # blank answer rows on the preview (no JavaScript needed to add lines)
+
+
+@require_http_methods(["GET", "POST"])
+@instructor_only
+def try_case(request: HttpRequest, slug: str) -> HttpResponse:
+    """Any instructor may read any case (as on the student preview), so any may try it; the
+    answer is graded by the real grader against the case as it stands, stored nowhere."""
+    case = get_object_or_404(Case, slug=slug)
+    query = request.POST if request.method == "POST" else request.GET
+    seed = SeedForm.from_query(query).seed_or_default()
+    catalog = current_catalog()
+    initial = [{"units": 1}] * PREVIEW_ROWS
+    formset = AnswerFormSet(request.POST or None, initial=initial, catalog=catalog)
+    revision = case.upcoming_revision()  # saves nothing: looking must not freeze a version
+    context = {"case": case, "seed": seed, "formset": formset, "another_seed": Case.new_seed()}
+    try:
+        context["note"] = revision.variant(seed, catalog, get_profile(case.payer_profile)).note
+    except ValueError as error:  # an authoring mistake: show it, grade nothing
+        context["problem"] = str(error)
+    if request.method == "POST" and "problem" not in context and formset.is_valid():
+        unsaved = Attempt(case=case, seed=seed, payer_profile=case.payer_profile)
+        graded = unsaved.grading(revision, formset.claim(), catalog=catalog)
+        context["graded"] = graded
+        context["marks"] = [
+            {**mark, "label": MARK_LABELS.get(mark["status"], mark["status"])}
+            for mark in graded.marks
+        ]
+        context["findings"] = [
+            {"finding": f, "skill": SKILLS.get(f.skill, f.skill), "rule": RULES.get(f.rule_id)}
+            for f in graded.result.findings
+        ]
+    status = 422 if request.method == "POST" and not formset.is_valid() else 200
+    return render(request, "practice/staff/try_case.html", context, status=status)

@@ -131,3 +131,28 @@ def test_it_shows_difficulty_and_discrimination_per_case(staff_page, people):
     no_serious_violations(staff_page)
     table.get_by_role("link", name="Case Two").click()
     expect(staff_page).to_have_url(re.compile("#item-case-two$"))
+
+
+# --- an instructor preview that answers and grades -----------------------------------------
+
+
+def test_it_answers_a_case_in_the_preview_and_grades_it_without_storing(staff_page, people):
+    from clinic_coder.catalog.loading import load_catalog
+    from clinic_coder.practice.models import Attempt
+
+    load_catalog()
+    case = make_case(owner=people.ines)
+    log_in(staff_page, "ines")
+    staff_page.goto(f"/cases/{case.slug}/student-preview/?seed=3")
+    staff_page.get_by_role("link", name="Answer it and see the grade").click()
+    expect(staff_page.get_by_role("heading", level=1)).to_have_text(f"Try and grade: {case.title}")
+    line = staff_page.get_by_role("group", name="Line 1")
+    line.get_by_label("Code").fill("97124")
+    line.get_by_label("Minutes").fill("24")
+    line.get_by_label("Units").fill("2")
+    staff_page.get_by_role("button", name="Grade this answer").click()
+    expect(staff_page.locator("#score")).to_have_text("Score 0 / 100")
+    expect(staff_page.locator("#preview-result")).to_contain_text("wrong code: the key has 97140")
+    # (A "Partly right" badge fails contrast site-wide: issue 12 item 13, fixed in site.css.)
+    no_serious_violations(staff_page)
+    assert not Attempt.objects.exists()
