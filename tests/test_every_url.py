@@ -66,6 +66,7 @@ MATRIX = {
     "cases:case_set_list": ({}, "L333oo33o", "L333oo33o"),
     "cases:create_case_set": ({}, "L333oo33o", "L333oo33o"),
     "cases:edit_case_set": ({"slug": "set"}, "L333o333o", "L333o333o"),
+    "cases:reorder_case_set": ({"slug": "set"}, "L333o333o", "L333o333o"),
     "cases:case_detail": (CASE, "L333oo33o", "L333oo33o"),
     "cases:edit_case": (CASE, "L333o333o", "L333o333o"),
     "cases:student_preview": (CASE, "L333oo33o", "L333oo33o"),

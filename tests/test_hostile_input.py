@@ -72,6 +72,7 @@ OWN_FIELDS = {
     "cases:export_cases": ("set",),
     "cases:preview_case": ("case", "note", "services-TOTAL_FORMS"),
     "cases:add_service_row": ("services-TOTAL_FORMS",),
+    "cases:reorder_case_set": ("order", "move", "direction"),
     "practice:try_case": ("form-0-code", "form-0-minutes", "form-0-modifiers", "seed"),
 }
 OWN_FIELDS["practice:assignment_edit_answer"] = OWN_FIELDS["practice:edit_answer"]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("sets/", views.case_set_list, name="case_set_list"),
     path("sets/new/", views.create_case_set, name="create_case_set"),
     path("sets/<slug:slug>/edit/", views.edit_case_set, name="edit_case_set"),
+    path("sets/<slug:slug>/order/", views.reorder_case_set, name="reorder_case_set"),
     path("<slug:slug>/", views.case_detail, name="case_detail"),
     path("<slug:slug>/edit/", views.edit_case, name="edit_case"),
     path("<slug:slug>/student-preview/", views.student_preview, name="student_preview"),

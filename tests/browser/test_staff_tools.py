@@ -156,3 +156,56 @@ def test_it_answers_a_case_in_the_preview_and_grades_it_without_storing(staff_pa
     # (A "Partly right" badge fails contrast site-wide: issue 12 item 13, fixed in site.css.)
     no_serious_violations(staff_page)
     assert not Attempt.objects.exists()
+
+
+# --- reordering a case set ------------------------------------------------------------------
+
+
+@pytest.fixture
+def three_case_set(people):
+    from tests.factories import make_case_set
+
+    cases = [make_case(slug=slug, title=slug.title()) for slug in ("one", "two", "three")]
+    return make_case_set(cases=cases, created_by=people.ines)
+
+
+def titles(page) -> list[str]:
+    return page.locator("#set-order li .case-title")
+
+
+def test_it_reorders_a_case_set_by_drag_and_drop(staff_page, people, three_case_set):
+    log_in(staff_page, "ines")
+    staff_page.goto("/cases/sets/")
+    staff_page.get_by_role("link", name="Reorder Basics").click()
+    expect(titles(staff_page)).to_have_text(["One", "Two", "Three"])
+    no_serious_violations(staff_page)
+    staff_page.locator("#set-order li", has_text="Three").drag_to(
+        staff_page.locator("#set-order li", has_text="One"),
+        target_position={"x": 20, "y": 2},
+    )
+    expect(staff_page.locator("#order-status")).to_have_text("Saved: Three is now number 1.")
+    expect(titles(staff_page)).to_have_text(["Three", "One", "Two"])
+    staff_page.reload()
+    expect(titles(staff_page)).to_have_text(["Three", "One", "Two"])
+
+
+def test_it_reorders_with_the_keyboard_and_keeps_focus(staff_page, people, three_case_set):
+    log_in(staff_page, "ines")
+    staff_page.goto(f"/cases/sets/{three_case_set.slug}/order/")
+    expect(titles(staff_page)).to_have_text(["One", "Two", "Three"])
+    down = staff_page.get_by_role("button", name="Move down: One")
+    down.focus()
+    staff_page.keyboard.press("Enter")
+    expect(titles(staff_page)).to_have_text(["Two", "One", "Three"])
+    expect(staff_page.get_by_role("button", name="Move down: One")).to_be_focused()
+    staff_page.keyboard.press("Enter")
+    expect(titles(staff_page)).to_have_text(["Two", "Three", "One"])
+    # At the end "Move down" is disabled: the keyboard lands on "Move up".
+    expect(staff_page.get_by_role("button", name="Move up: One")).to_be_focused()
+
+
+def test_it_reorders_without_javascript(page_without_js, people, three_case_set):
+    log_in(page_without_js, "ines")
+    page_without_js.goto(f"/cases/sets/{three_case_set.slug}/order/")
+    page_without_js.get_by_role("button", name="Move up: Three").click()
+    expect(titles(page_without_js)).to_have_text(["One", "Three", "Two"])
