@@ -22,5 +22,7 @@ urlpatterns = [
     path("<slug:slug>/duplicate/", views.duplicate_case, name="duplicate_case"),
     path("<slug:slug>/publish/", views.publish_case, name="publish_case"),
     path("<slug:slug>/unpublish/", views.unpublish_case, name="unpublish_case"),
+    path("<slug:slug>/archive/", views.archive_case, name="archive_case"),
+    path("<slug:slug>/restore/", views.restore_case, name="restore_case"),
     path("<slug:slug>/co-editors/", views.case_co_editors, name="case_co_editors"),
 ]

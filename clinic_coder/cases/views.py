@@ -62,6 +62,8 @@ def _filtered_cases(form: CaseFilterForm) -> list[Case]:
     form.is_valid()  # A bad filter shows its error; the valid ones still apply.
     data = form.cleaned_data
     cases = Case.objects.prefetch_related("services")
+    if not data.get("archived"):
+        cases = cases.current()
     if data.get("q"):
         cases = cases.filter(Q(title__icontains=data["q"]) | Q(note__icontains=data["q"]))
     if data.get("skill"):
@@ -280,6 +282,28 @@ def publish_case(request: HttpRequest, slug: str) -> HttpResponse:
         case.status = Case.Status.PUBLISHED
         case.save(update_fields=["status", "updated_at"])
         messages.success(request, f"Published “{case.title}”: students can now be given it.")
+    return redirect(case)
+
+
+@role_required(Role.INSTRUCTOR)
+@require_POST
+def archive_case(request: HttpRequest, slug: str) -> HttpResponse:
+    """Out of the case list and of new sets; never deleted: the sets it is in, their
+    assignments and every attempt stay as they are."""
+    case, _ = _case_for(request, slug, changing=True)
+    case.archived_at = timezone.now()
+    case.save(update_fields=["archived_at", "updated_at"])
+    messages.success(request, f"Archived “{case.title}”. Restore it any time.")
+    return redirect(case)
+
+
+@role_required(Role.INSTRUCTOR)
+@require_POST
+def restore_case(request: HttpRequest, slug: str) -> HttpResponse:
+    case, _ = _case_for(request, slug, changing=True)
+    case.archived_at = None
+    case.save(update_fields=["archived_at", "updated_at"])
+    messages.success(request, f"Restored “{case.title}”.")
     return redirect(case)
 
 

@@ -286,7 +286,8 @@ def student_assignments(
     For the student's own view (cohorts=None) a score stays hidden while any of its attempts'
     feedback is deferred; staff pass the cohorts they may read and see every score there.
     """
-    assignments = Assignment.objects.for_student(student)
+    # Staff still read an archived assignment's scores; the student no longer sees it.
+    assignments = Assignment.objects.for_student(student, archived=cohorts is not None)
     if cohorts is not None:
         assignments = assignments.filter(cohort__in=cohorts)
     assignments = list(

@@ -193,7 +193,7 @@ def supervisor_dashboard(request: HttpRequest) -> HttpResponse:
         Cohort.objects.all()
         if request.user.is_admin
         else Cohort.objects.supervised_by(request.user)
-    )
+    ).current()
     cohorts = list(cohorts.with_student_counts().order_by("name"))
     enrolled = (
         Enrollment.objects.filter(cohort__in=cohorts, active=True)
