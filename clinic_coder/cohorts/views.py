@@ -464,4 +464,4 @@ def archive_assignment(request: HttpRequest, pk: int) -> HttpResponse:
 def restore_assignment(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _assignment(request, pk)
     _set_archived(request, assignment, archive=False)
-    return redirect("cohorts:assignment_detail", assignment.pk)
+    return redirect("cohorts:cohort_detail", assignment.cohort_id)

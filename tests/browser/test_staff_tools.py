@@ -209,3 +209,42 @@ def test_it_reorders_without_javascript(page_without_js, people, three_case_set)
     page_without_js.goto(f"/cases/sets/{three_case_set.slug}/order/")
     page_without_js.get_by_role("button", name="Move up: Three").click()
     expect(titles(page_without_js)).to_have_text(["One", "Three", "Two"])
+
+
+# --- archive, never delete ------------------------------------------------------------------
+
+
+def test_it_archives_and_restores_an_assignment_a_cohort_and_a_case(staff_page, people):
+    from tests.factories import assigned
+
+    assignment, (case,) = assigned(cohort=people.cohort_a)
+    Case.objects.filter(pk=case.pk).update(owner=people.ines)
+    log_in(staff_page, "ines")
+    staff_page.goto(f"/teach/cohorts/{people.cohort_a.pk}/")
+    staff_page.get_by_role("button", name="Archive Basics").click()
+    expect(staff_page.get_by_text("Archived Basics: students no longer see it.")).to_be_visible()
+    expect(staff_page.get_by_role("link", name="Basics", exact=True)).to_have_count(0)
+    staff_page.get_by_role("link", name="Show archived assignments (1)").click()
+    no_serious_violations(staff_page)
+    staff_page.get_by_role("button", name="Restore Basics").click()
+    expect(staff_page.get_by_text("Restored Basics.")).to_be_visible()
+
+    staff_page.get_by_role("button", name="Archive cohort").click()
+    expect(staff_page.get_by_role("heading", level=1)).to_have_text("My cohorts and cases")
+    expect(staff_page.get_by_role("link", name="Cohort A")).to_have_count(0)
+    staff_page.get_by_role("link", name="Show archived cohorts").click()
+    expect(staff_page.get_by_role("row", name=re.compile("Cohort A"))).to_contain_text("Archived")
+    no_serious_violations(staff_page)
+    staff_page.get_by_role("link", name="Cohort A").click()
+    staff_page.get_by_role("button", name="Restore cohort").click()
+    expect(staff_page.get_by_text("Restored Cohort A.")).to_be_visible()
+
+    staff_page.goto(f"/cases/{case.slug}/")
+    staff_page.get_by_role("button", name="Archive").click()
+    expect(staff_page.get_by_text(f"Archived “{case.title}”.")).to_be_visible()
+    staff_page.goto("/cases/")
+    expect(staff_page.get_by_role("link", name=case.title)).to_have_count(0)
+    staff_page.get_by_label("Show archived cases").check()
+    staff_page.get_by_role("button", name="Filter").click()
+    expect(staff_page.get_by_role("link", name=case.title)).to_be_visible()
+    no_serious_violations(staff_page)
