@@ -217,7 +217,7 @@ def test_it_reorders_without_javascript(page_without_js, people, three_case_set)
 def test_it_archives_and_restores_an_assignment_a_cohort_and_a_case(staff_page, people):
     from tests.factories import assigned
 
-    assignment, (case,) = assigned(cohort=people.cohort_a)
+    _, (case,) = assigned(cohort=people.cohort_a)
     Case.objects.filter(pk=case.pk).update(owner=people.ines)
     log_in(staff_page, "ines")
     staff_page.goto(f"/teach/cohorts/{people.cohort_a.pk}/")
