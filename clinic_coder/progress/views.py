@@ -111,7 +111,6 @@ def student_record(request: HttpRequest, student_id: int) -> HttpResponse:
         "revocable": {
             s.pk for s in context["sign_offs"] if s.standing and s.cohort_id in supervised
         },
-        "revoke_form": RevokeSignOffForm(),
     }
     for attempt in context["recent_attempts"]:
         # Each attempt's staff page: an assignment's under its cohort, practice under the
@@ -145,14 +144,18 @@ def sign_off(request: HttpRequest, student_id: int) -> HttpResponse:
                 "label": form.skill_label(),
             }
             return render(request, "progress/confirm_sign_off.html", context)
-        record_sign_off(student=student, cohort=supervised[0], by=request.user, **form.cleaned_data)
+        record_sign_off(
+            student=student,
+            cohort=supervised[0],
+            by=request.user,
+            skill=skill,
+            note=form.cleaned_data["note"],
+        )
         messages.success(request, f"Signed off: {form.skill_label()}.")
     return redirect("progress:student_record", student_id=student.pk)
 
 
-def record_sign_off(
-    *, student: User, cohort: Cohort, by: User, skill: str, note: str, confirmed: bool = False
-) -> SignOff:
+def record_sign_off(*, student: User, cohort: Cohort, by: User, skill: str, note: str) -> SignOff:
     """Sign the skill off for the cohort: a standing sign-off is renewed, a revoked one stays
     in the history beside the new one."""
     sign_off, _ = SignOff.objects.update_or_create(
