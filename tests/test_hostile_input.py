@@ -55,6 +55,7 @@ HOST_PAGES = {
     "cases:preview_case": "cases:create_case",
     "cases:add_service_row": "cases:create_case",
     "progress:sign_off": "progress:student_record",
+    "progress:revoke_sign_off": "progress:student_record",
     "practice:give_credit": "practice:staff_attempt",
     "cohorts:extend_due_date": "cohorts:assignment_detail",
 }
@@ -65,11 +66,14 @@ OWN_FIELDS = {
     "cases:import_cases": ("file",),
     "cohorts:import_roster": ("file",),
     "cases:create_case": ("note", "teaching_point", "services-0-technique", "skills"),
-    "progress:sign_off": ("skill", "note"),
+    "progress:sign_off": ("skill", "note", "confirmed"),
+    "progress:revoke_sign_off": ("reason",),
     "practice:code_search": ("q",),
     "cases:export_cases": ("set",),
     "cases:preview_case": ("case", "note", "services-TOTAL_FORMS"),
     "cases:add_service_row": ("services-TOTAL_FORMS",),
+    "cases:reorder_case_set": ("order", "move", "direction"),
+    "practice:try_case": ("form-0-code", "form-0-minutes", "form-0-modifiers", "seed"),
 }
 OWN_FIELDS["practice:assignment_edit_answer"] = OWN_FIELDS["practice:edit_answer"]
 OWN_FIELDS["practice:assignment_submit_case"] = OWN_FIELDS["practice:submit_case"]

@@ -51,6 +51,7 @@ def build_world(people) -> World:
     from clinic_coder.cohorts.models import Enrollment, Invitation
     from clinic_coder.practice.models import Attempt, ScoreNotice
     from clinic_coder.practice.tests.test_mastery import RIGHT, answer
+    from clinic_coder.progress.models import SignOff
     from tests.factories import make_assignment, make_case, make_case_set, make_user
 
     load_catalog()
@@ -69,6 +70,13 @@ def build_world(people) -> World:
         old_score=70, new_score=100, reason="Accepted.", created_at=timezone.now(),
     )  # fmt: skip
     invitation = Invitation.objects.create(cohort=people.cohort_a, student=people.bob)
+    sign_off = SignOff.objects.create(
+        student=people.alice,
+        cohort=people.cohort_a,
+        skill="units-cms",
+        signed_by=people.sofia,
+        signed_at=timezone.now(),
+    )
     users = {
         "alice": people.alice, "bob": people.bob, "carol": carol, "ines": people.ines,
         "igor": people.igor, "sofia": people.sofia, "sam": sam, "admin": people.admin,
@@ -85,6 +93,7 @@ def build_world(people) -> World:
         "sofia": people.sofia.pk,
         "invitation": invitation.pk,
         "notice": notice.pk,
+        "sign_off": sign_off.pk,
         "case": case.slug,
         "set": case_set.slug,
         "zero": 0,

@@ -441,6 +441,7 @@ class CaseFilterForm(forms.Form):
         choices=[("", "Any difficulty"), *Difficulty.choices], required=False
     )
     status = forms.ChoiceField(choices=[("", "Any status"), *Case.Status.choices], required=False)
+    archived = forms.BooleanField(label="Show archived cases", required=False)
 
     def clean_code(self) -> str:
         return self.cleaned_data["code"].strip().upper()

@@ -62,6 +62,9 @@ class CaseQuerySet(models.QuerySet):
     def published(self) -> "CaseQuerySet":
         return self.filter(status=Case.Status.PUBLISHED)
 
+    def current(self) -> "CaseQuerySet":
+        return self.filter(archived_at__isnull=True)
+
     def editable_by(self, user: settings.AUTH_USER_MODEL) -> "CaseQuerySet":
         """Cases a user may change: their own and those shared with them; any, for an admin."""
         if user.is_admin:
@@ -141,6 +144,8 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Archived, never deleted: it leaves the lists and new sets; its sets and attempts stay.
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     objects = CaseQuerySet.as_manager()
 

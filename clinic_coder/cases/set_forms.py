@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from .exchange import MAX_TEXT, SLUG
 from .models import Case, CaseSet, CaseSetItem
@@ -26,10 +27,12 @@ class CaseSetForm(forms.ModelForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.cases = list(Case.objects.order_by("title"))
         positions = {}
         if self.instance.pk:
             positions = dict(self.instance.items.values_list("case_id", "position"))
+        # An archived case goes into no new set; one already in this set stays on offer.
+        offered = Case.objects.filter(Q(archived_at__isnull=True) | Q(pk__in=list(positions)))
+        self.cases = list(offered.order_by("title"))
         for case in self.cases:
             self.fields[self.position_name(case)] = forms.IntegerField(
                 label=f"Position of {case.title}",

@@ -10,10 +10,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from clinic_coder.accounts.decorators import role_required
@@ -41,7 +42,7 @@ from .forms import (
     preview,
     with_another_service,
 )
-from .models import Case, CaseSet, CaseVariant, DocumentedService
+from .models import Case, CaseSet, CaseSetItem, CaseVariant, DocumentedService
 from .set_forms import CaseSetForm
 
 # More rows than any visit documents: a bigger number is a forged request.
@@ -61,6 +62,8 @@ def _filtered_cases(form: CaseFilterForm) -> list[Case]:
     form.is_valid()  # A bad filter shows its error; the valid ones still apply.
     data = form.cleaned_data
     cases = Case.objects.prefetch_related("services")
+    if not data.get("archived"):
+        cases = cases.current()
     if data.get("q"):
         cases = cases.filter(Q(title__icontains=data["q"]) | Q(note__icontains=data["q"]))
     if data.get("skill"):
@@ -296,6 +299,28 @@ def publish_case(request: HttpRequest, slug: str) -> HttpResponse:
 
 @role_required(Role.INSTRUCTOR)
 @require_POST
+def archive_case(request: HttpRequest, slug: str) -> HttpResponse:
+    """Out of the case list and of new sets; never deleted: the sets it is in, their
+    assignments and every attempt stay as they are."""
+    case, _ = _case_for(request, slug, changing=True)
+    case.archived_at = timezone.now()
+    case.save(update_fields=["archived_at", "updated_at"])
+    messages.success(request, f"Archived “{case.title}”. Restore it any time.")
+    return redirect(case)
+
+
+@role_required(Role.INSTRUCTOR)
+@require_POST
+def restore_case(request: HttpRequest, slug: str) -> HttpResponse:
+    case, _ = _case_for(request, slug, changing=True)
+    case.archived_at = None
+    case.save(update_fields=["archived_at", "updated_at"])
+    messages.success(request, f"Restored “{case.title}”.")
+    return redirect(case)
+
+
+@role_required(Role.INSTRUCTOR)
+@require_POST
 def unpublish_case(request: HttpRequest, slug: str) -> HttpResponse:
     case, _ = _case_for(request, slug, changing=True)
     holding = case.held_open_in(timezone.now())
@@ -391,6 +416,77 @@ def edit_case_set(request: HttpRequest, slug: str) -> HttpResponse:
         # Another instructor's set may be in their cohorts' assignments: it is theirs to change.
         raise PermissionDenied("Only the instructor who made this case set can change it.")
     return _edit_case_set(request, case_set)
+
+
+@role_required(Role.INSTRUCTOR)
+@require_http_methods(["GET", "POST"])
+def reorder_case_set(request: HttpRequest, slug: str) -> HttpResponse:
+    """The set's cases in order: move one up or down (plain forms, no JavaScript needed), or
+    post the whole new order (what dragging and dropping sends)."""
+    case_set = get_object_or_404(CaseSet, slug=slug)
+    if not CaseSet.objects.editable_by(request.user).filter(pk=case_set.pk).exists():
+        raise PermissionDenied("Only the instructor who made this case set can change it.")
+    items = list(case_set.items.select_related("case").order_by("position", "pk"))
+    if request.method == "GET":
+        context = {"case_set": case_set, "items": items, "focus": _focus_after_move(request, items)}
+        return render(request, "cases/case_set_order.html", context)
+    try:
+        order, moved = new_order(items, request.POST)
+    except ValueError as refused:
+        messages.error(request, f"Nothing was moved: {refused}")
+        return redirect("cases:reorder_case_set", case_set.slug)
+    with transaction.atomic():
+        for position, item in enumerate(order):
+            if item.position != position:
+                item.position = position
+                item.save(update_fields=["position"])
+    if request.htmx or request.headers.get("X-Requested-With") == "fetch":
+        return HttpResponse(status=204)
+    messages.success(request, f"Saved the new order of {case_set.title}.")
+    where = reverse("cases:reorder_case_set", args=[case_set.slug])
+    if moved is None:
+        return redirect(where)
+    direction = request.POST["direction"]
+    # No #fragment: a page opened at a fragment ignores autofocus.
+    return redirect(f"{where}?moved={moved.case_id}&direction={direction}")
+
+
+def _focus_after_move(request: HttpRequest, items: list[CaseSetItem]) -> tuple[int, str] | None:
+    """After a move by button, the keyboard stays on the moved case: its button of the same
+    direction, or the other one once it reaches an end of the list (a disabled button cannot
+    hold focus). (case id, direction), or None."""
+    case_ids = [item.case_id for item in items]
+    moved, direction = whole_number(request.GET.get("moved")), request.GET.get("direction")
+    if moved not in case_ids or direction not in ("up", "down"):
+        return None
+    index = case_ids.index(moved)
+    if direction == "up" and index == 0:
+        direction = "down"
+    elif direction == "down" and index == len(case_ids) - 1:
+        direction = "up"
+    return moved, direction
+
+
+def new_order(
+    items: list[CaseSetItem], data: QueryDict
+) -> tuple[list[CaseSetItem], CaseSetItem | None]:
+    """The items in their new order, and the one moved by a button (None for a whole order):
+    "move" (a case id) with "direction" (up or down), or "order" (every case id, once each)."""
+    by_case = {item.case_id: item for item in items}
+    if "order" in data:
+        ids = [whole_number(value) for value in data.getlist("order")]
+        if sorted(i for i in ids if i is not None) != sorted(by_case) or None in ids:
+            raise ValueError("the order must name every case of the set once.")
+        return [by_case[i] for i in ids], None
+    case_id, direction = whole_number(data.get("move")), data.get("direction")
+    if case_id not in by_case or direction not in ("up", "down"):
+        raise ValueError("choose a case of the set and a direction.")
+    order = list(items)
+    index = order.index(by_case[case_id])
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(order):
+        order[index], order[other] = order[other], order[index]
+    return order, by_case[case_id]
 
 
 def _edit_case_set(request: HttpRequest, case_set: CaseSet) -> HttpResponse:

@@ -185,7 +185,7 @@ class JoinForm(forms.Form):
 
     def clean_code(self) -> Cohort:
         code = "".join(self.cleaned_data["code"].split()).replace("-", "").upper()
-        cohort = Cohort.objects.filter(invite_code=code).first()
+        cohort = Cohort.objects.current().filter(invite_code=code).first()
         if cohort is None:
             raise ValidationError(
                 f"No cohort has the code {code}. Check it with your instructor: "

@@ -45,7 +45,13 @@ class CohortQuerySet(models.QuerySet):
         return self.filter(supervisors=user)
 
     def with_student(self, user: settings.AUTH_USER_MODEL) -> "CohortQuerySet":
-        return self.filter(enrollments__student=user, enrollments__active=True)
+        """The student's cohorts, as the student sees them: active and not archived."""
+        return self.filter(
+            enrollments__student=user, enrollments__active=True, archived_at__isnull=True
+        )
+
+    def current(self) -> "CohortQuerySet":
+        return self.filter(archived_at__isnull=True)
 
     def teachable_by(self, user: settings.AUTH_USER_MODEL) -> "CohortQuerySet":
         """Cohorts a user may manage: their own as instructor, every one for an admin."""
@@ -86,6 +92,8 @@ class Cohort(models.Model):
         settings.AUTH_USER_MODEL, related_name="cohorts_supervised", blank=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Archived, never deleted: it leaves the lists and its students' pages, its history stays.
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     objects = CohortQuerySet.as_manager()
 
@@ -166,10 +174,21 @@ class AssignmentQuerySet(models.QuerySet):
         """Assignments of the cohorts a user may manage."""
         return self.filter(cohort__in=Cohort.objects.teachable_by(user))
 
-    def for_student(self, user: settings.AUTH_USER_MODEL) -> "AssignmentQuerySet":
-        return self.filter(
+    def for_student(
+        self, user: settings.AUTH_USER_MODEL, *, archived: bool = False
+    ) -> "AssignmentQuerySet":
+        """The student's assignments; an archived assignment, or one of an archived cohort,
+        only when asked (staff reading a student's record)."""
+        assignments = self.filter(
             cohort__enrollments__student=user, cohort__enrollments__active=True
-        ).distinct()
+        )
+        if not archived:
+            assignments = assignments.current()
+        return assignments.distinct()
+
+    def current(self) -> "AssignmentQuerySet":
+        """Neither archived nor of an archived cohort."""
+        return self.filter(archived_at__isnull=True, cohort__archived_at__isnull=True)
 
     def with_own_due_at(self, student: settings.AUTH_USER_MODEL) -> "AssignmentQuerySet":
         """Each assignment with own_due_at: this student's due date (Terms.due_at, in SQL)."""
@@ -254,6 +273,8 @@ class Assignment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Archived, never deleted: students stop seeing it; its attempts and scores stay.
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     objects = AssignmentQuerySet.as_manager()
 

@@ -22,6 +22,8 @@ urlpatterns = [
     path("teach/cohorts/new/", views.create_cohort, name="create_cohort"),
     path("teach/cohorts/<int:pk>/", views.cohort_detail, name="cohort_detail"),
     path("teach/cohorts/<int:pk>/edit/", views.edit_cohort, name="edit_cohort"),
+    path("teach/cohorts/<int:pk>/archive/", views.archive_cohort, name="archive_cohort"),
+    path("teach/cohorts/<int:pk>/restore/", views.restore_cohort, name="restore_cohort"),
     path(
         "teach/cohorts/<int:pk>/invite-code/",
         views.regenerate_invite_code,
@@ -69,6 +71,12 @@ urlpatterns = [
     ),
     path("teach/assignments/<int:pk>/", views.assignment_detail, name="assignment_detail"),
     path("teach/assignments/<int:pk>/edit/", views.edit_assignment, name="edit_assignment"),
+    path(
+        "teach/assignments/<int:pk>/archive/", views.archive_assignment, name="archive_assignment"
+    ),
+    path(
+        "teach/assignments/<int:pk>/restore/", views.restore_assignment, name="restore_assignment"
+    ),
     path("teach/assignments/<int:pk>/extend/", views.extend_due_date, name="extend_due_date"),
     path(
         "teach/assignments/<int:pk>/students/<int:student_pk>/",

@@ -8,14 +8,17 @@ import uuid
 
 from django.contrib import messages
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from clinic_coder.accounts.decorators import role_required
 from clinic_coder.accounts.models import Role
+from clinic_coder.cases.models import Case
 from clinic_coder.paging import (
     NAME,
     chosen_sort,
@@ -47,7 +50,24 @@ def instructor_home(request: HttpRequest) -> HttpResponse:
     cohorts = Cohort.objects.with_student_counts()
     if not request.user.is_admin:
         cohorts = cohorts.taught_by(request.user)
-    return render(request, "cohorts/instructor_home.html", {"cohorts": cohorts})
+    show_archived = request.GET.get("archived") == "1"
+    if not show_archived:
+        cohorts = cohorts.current()
+    # The cases this instructor writes: their own and those shared with them, drafts first.
+    cases = (
+        Case.objects.current()
+        .filter(Q(owner=request.user) | Q(co_editors=request.user))
+        .distinct()
+        .order_by("status", "title")
+        .only("slug", "title", "status", "owner_id", "updated_at")
+    )
+    context = {
+        "cohorts": cohorts,
+        "cases": cases,
+        "user_id": request.user.pk,
+        "show_archived": show_archived,
+    }
+    return render(request, "cohorts/instructor_home.html", context)
 
 
 def _cohort(request: HttpRequest, pk: int) -> Cohort:
@@ -99,11 +119,15 @@ def _cohort_context(request: HttpRequest, cohort: Cohort) -> dict:
         .filter(name_matches(q, prefix="student__"))
         .order_by("-active", *name_order(sort, prefix="student__"))
     )
+    show_archived = request.GET.get("archived") == "1"
+    assignments = cohort.assignments.select_related("case_set")
     return {
         "cohort": cohort,
         "listing": listing(request, enrollments, q=q, sort=sort),
         "name_header": sort_header(NAME, sort),
-        "assignments": cohort.assignments.select_related("case_set"),
+        "assignments": assignments if show_archived else assignments.filter(archived_at=None),
+        "archived_assignments": assignments.exclude(archived_at=None).count(),
+        "show_archived": show_archived,
         "supervisors": cohort.supervisors.all(),
         "instructors": cohort.instructors.all(),
         "invitations": cohort.invitations.select_related("student"),
@@ -394,3 +418,50 @@ def edit_override(request: HttpRequest, pk: int, student_pk: int) -> HttpRespons
         return redirect(reverse("cohorts:assignment_detail", args=[assignment.pk]) + "#students")
     context = {"assignment": assignment, "student": student, "form": form, "override": override}
     return render(request, "cohorts/override_form.html", context)
+
+
+# --- Archiving: never a hard delete ------------------------------------------------------
+
+
+def _set_archived(request: HttpRequest, thing: Cohort | Assignment, archive: bool) -> None:
+    """Archive (now) or restore; the history (enrolments, attempts, scores) stays either way."""
+    thing.archived_at = timezone.now() if archive else None
+    thing.save(update_fields=["archived_at"])
+    name = thing.case_set if isinstance(thing, Assignment) else thing
+    if archive:
+        messages.success(
+            request, f"Archived {name}: students no longer see it. Restore it any time."
+        )
+    else:
+        messages.success(request, f"Restored {name}.")
+
+
+@role_required(Role.INSTRUCTOR)
+@require_POST
+def archive_cohort(request: HttpRequest, pk: int) -> HttpResponse:
+    _set_archived(request, _cohort(request, pk), archive=True)
+    return redirect("cohorts:instructor_home")
+
+
+@role_required(Role.INSTRUCTOR)
+@require_POST
+def restore_cohort(request: HttpRequest, pk: int) -> HttpResponse:
+    cohort = _cohort(request, pk)
+    _set_archived(request, cohort, archive=False)
+    return redirect("cohorts:cohort_detail", cohort.pk)
+
+
+@role_required(Role.INSTRUCTOR)
+@require_POST
+def archive_assignment(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _assignment(request, pk)
+    _set_archived(request, assignment, archive=True)
+    return redirect("cohorts:cohort_detail", assignment.cohort_id)
+
+
+@role_required(Role.INSTRUCTOR)
+@require_POST
+def restore_assignment(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _assignment(request, pk)
+    _set_archived(request, assignment, archive=False)
+    return redirect("cohorts:cohort_detail", assignment.cohort_id)

@@ -46,6 +46,7 @@ staff_urlpatterns = [
         views_staff.give_credit,
         name="give_credit",
     ),
+    path("cases/<slug:slug>/try/", views_staff.try_case, name="try_case"),
     path(
         "cohorts/<int:cohort_id>/cases/<slug:slug>/regrade/",
         views_staff.regrade_case,

@@ -13,12 +13,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clinic_coder.accounts.decorators import role_required
 from clinic_coder.accounts.models import Role
+from clinic_coder.cases.forms import SeedForm
 from clinic_coder.cases.models import Case
+from clinic_coder.catalog.models import current_catalog
+from clinic_coder.coding.profiles import get_profile
+from clinic_coder.coding.rules import RULES
+from clinic_coder.coding.skills import SKILLS
 from clinic_coder.cohorts.access import cohort_for_staff, teachable_cohort
 from clinic_coder.cohorts.models import Cohort
 from clinic_coder.parsing import whole_number
 
-from .models import Attempt
+from .forms import AnswerFormSet
+from .models import MARK_LABELS, Attempt
 from .staff_forms import ManualCreditForm
 from .workflows import (
     CreditRefused,
@@ -36,11 +42,22 @@ instructor_only = role_required(Role.INSTRUCTOR)
 @staff_only
 def staff_attempt(request: HttpRequest, cohort_id: int, attempt_id: int) -> HttpResponse:
     cohort, can_change = cohort_for_staff(request.user, cohort_id)
-    return _render_attempt(request, cohort, _find_attempt(cohort, attempt_id), can_change)
+    attempt = _find_attempt(cohort, attempt_id, with_practice=True)
+    # Practice is the student's own: staff read it, and credit only the cohort's assignments.
+    can_change = can_change and attempt.assignment_id is not None
+    return _render_attempt(request, cohort, attempt, can_change)
 
 
-def _find_attempt(cohort: Cohort, attempt_id: int) -> Attempt:
-    attempts = Attempt.objects.for_cohort(cohort).select_related(
+def _find_attempt(cohort: Cohort, attempt_id: int, *, with_practice: bool = False) -> Attempt:
+    """One of the attempts staff of the cohort grade; with_practice: or the free practice of
+    one of its students (staff read it, as on the student's record)."""
+    attempts = Attempt.objects.for_cohort(cohort)
+    if with_practice:
+        attempts = Attempt.objects.filter(
+            Q(assignment__cohort=cohort)
+            | Q(assignment__isnull=True, student__enrollments__cohort=cohort)
+        )
+    attempts = attempts.select_related(
         "student", "case", "revision", "shown_revision", "assignment"
     )
     attempts = attempts.prefetch_related(
@@ -126,3 +143,41 @@ def _apply_and_report(request: HttpRequest, cohort: Cohort, case: Case) -> HttpR
     else:
         messages.success(request, f"Regraded {len(done)} attempt(s) against version {version}.")
     return redirect("practice:regrade_case", cohort.pk, case.slug)
+
+
+# An instructor answers a case as a student would and sees the real grade: nothing is stored.
+
+PREVIEW_ROWS = 4  # blank answer rows on the preview (no JavaScript needed to add lines)
+
+
+@require_http_methods(["GET", "POST"])
+@instructor_only
+def try_case(request: HttpRequest, slug: str) -> HttpResponse:
+    """Any instructor may read any case (as on the student preview), so any may try it; the
+    answer is graded by the real grader against the case as it stands, stored nowhere."""
+    case = get_object_or_404(Case, slug=slug)
+    query = request.POST if request.method == "POST" else request.GET
+    seed = SeedForm.from_query(query).seed_or_default()
+    catalog = current_catalog()
+    initial = [{"units": 1}] * PREVIEW_ROWS
+    formset = AnswerFormSet(request.POST or None, initial=initial, catalog=catalog)
+    revision = case.upcoming_revision()  # saves nothing: looking must not freeze a version
+    context = {"case": case, "seed": seed, "formset": formset, "another_seed": Case.new_seed()}
+    try:
+        context["note"] = revision.variant(seed, catalog, get_profile(case.payer_profile)).note
+    except ValueError as error:  # an authoring mistake: show it, grade nothing
+        context["problem"] = str(error)
+    if request.method == "POST" and "problem" not in context and formset.is_valid():
+        unsaved = Attempt(case=case, seed=seed, payer_profile=case.payer_profile)
+        graded = unsaved.grading(revision, formset.claim(), catalog=catalog)
+        context["graded"] = graded
+        context["marks"] = [
+            {**mark, "label": MARK_LABELS.get(mark["status"], mark["status"])}
+            for mark in graded.marks
+        ]
+        context["findings"] = [
+            {"finding": f, "skill": SKILLS.get(f.skill, f.skill), "rule": RULES.get(f.rule_id)}
+            for f in graded.result.findings
+        ]
+    status = 422 if request.method == "POST" and not formset.is_valid() else 200
+    return render(request, "practice/staff/try_case.html", context, status=status)

@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 
 from clinic_coder.cases.models import Case
 from clinic_coder.coding.skills import SKILLS
@@ -18,7 +18,7 @@ from clinic_coder.practice.mastery import Level, SkillTally, tallies_for
 from clinic_coder.practice.models import Attempt, Finding, MarkMistake, mistakes_of
 
 from .charts import Histogram, score_histogram
-from .gradebook import active_students
+from .gradebook import active_students, counted_score_in_sql
 
 TOP = 10  # rows in each table of mistakes
 
@@ -114,14 +114,6 @@ class ItemAnalysis:
             return None
         return (2 * sum(self.scores) + len(self.scores)) // (2 * len(self.scores))
 
-    @property
-    def difficulty(self) -> str:
-        """The item's difficulty index: the share of its points earned, 0.00 (nobody) to 1.00
-        (everybody); lower is harder."""
-        if not self.scores:
-            return ""
-        return f"{sum(self.scores) / (100 * len(self.scores)):.2f}"
-
 
 def skill_counts(rows: Iterable[dict]) -> list[SkillCount]:
     """Findings per skill from rows of skill, severity, n; most errors first."""
@@ -212,3 +204,87 @@ def cohort_heatmap(students: list, cohort: Cohort) -> list[tuple[object, list[He
         (student, [HeatCell.of(tallies[student.pk][skill]) for skill in SKILLS])
         for student in students
     ]
+
+
+# Item statistics ------------------------------------------------------------------------------
+
+GROUP_SHARE = 0.27  # the upper and lower groups of the upper-lower discrimination index
+FEWEST_FOR_DISCRIMINATION = 4  # below this a group of 27% is less than one student
+
+
+@dataclass(frozen=True)
+class ItemStatistic:
+    """Classical statistics of one case, over each student's counted attempt (a case a student
+    left out of an assignment they worked counts 0, as in the gradebook)."""
+
+    case: Case
+    students: int  # students who attempted the assignment
+    difficulty: float | None  # the mean score as a proportion: 1.0 is everyone right
+    discrimination: float | None  # upper 27% minus lower 27% by assignment score, as proportions
+
+    @property
+    def difficulty_label(self) -> str:
+        if self.difficulty is None:
+            return ""
+        if self.difficulty >= 0.8:
+            return "easy"
+        if self.difficulty < 0.3:
+            return "hard"
+        return "moderate"
+
+    @property
+    def discrimination_label(self) -> str:
+        if self.discrimination is None:
+            return ""
+        if self.discrimination >= 0.4:
+            return "good"
+        if self.discrimination >= 0.2:
+            return "fair"
+        return "weak: check the key and the note"
+
+
+def item_statistics(assignment: Assignment) -> list[ItemStatistic]:
+    """Difficulty and discrimination of each published case of the assignment, from one query:
+    the database picks each active student's counted score on every case (the rows are one
+    per student, never one per attempt)."""
+    cases = list(assignment.case_set.published_cases())
+    if not cases:
+        return []
+    attempted = Attempt.objects.filter(
+        student=OuterRef("pk"), assignment=assignment, case__in=cases
+    )
+    keys = [f"case_{case.pk}" for case in cases]
+    scores = list(
+        active_students(assignment.cohort)
+        .order_by()
+        .filter(Exists(attempted))
+        .annotate(
+            **{
+                key: counted_score_in_sql(assignment, case.pk)
+                for key, case in zip(keys, cases, strict=True)
+            }
+        )
+        .values_list(*keys)
+    )
+    return [
+        ItemStatistic(case, len(scores), *difficulty_and_discrimination(scores, index))
+        for index, case in enumerate(cases)
+    ]
+
+
+def difficulty_and_discrimination(
+    scores: list[tuple[int, ...]], item: int
+) -> tuple[float | None, float | None]:
+    """One item's difficulty (mean score / 100) and upper-lower discrimination index (mean in
+    the top 27% of students by total, minus mean in the bottom 27%, / 100), from each student's
+    scores on every item. Too few students: no discrimination."""
+    if not scores:
+        return None, None
+    difficulty = sum(row[item] for row in scores) / (100 * len(scores))
+    if len(scores) < FEWEST_FOR_DISCRIMINATION:
+        return difficulty, None
+    ranked = sorted(scores, key=sum)
+    group = max(1, round(GROUP_SHARE * len(ranked)))
+    lower, upper = ranked[:group], ranked[-group:]
+    discrimination = (sum(r[item] for r in upper) - sum(r[item] for r in lower)) / (100 * group)
+    return difficulty, discrimination

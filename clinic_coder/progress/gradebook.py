@@ -12,8 +12,18 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Prefetch, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Avg,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, NullIf
+from django.db.models.lookups import IsNull
 
 from clinic_coder.cases.models import Case, CaseSetItem
 from clinic_coder.cohorts.models import Assignment, Cohort, Terms
@@ -83,6 +93,15 @@ class GradebookRow:
     student: object
     cells: list[tuple[Assignment, Cell]]
 
+    @property
+    def mean(self) -> int | None:
+        """The student's mean over the assignments they attempted (as mean_in_sql sorts by),
+        rounded half up; None when nothing is attempted."""
+        scores = [cell.score for _, cell in self.cells if cell.score is not None]
+        if not scores:
+            return None
+        return (2 * sum(scores) + len(scores)) // (2 * len(scores))
+
 
 @dataclass(frozen=True)
 class Gradebook:
@@ -143,9 +162,29 @@ def gradebook_for(
 # Sorting students by a gradebook column, in SQL so that the page is cut after the sort --------
 
 
+MEAN = "mean"  # the sort by a student's mean over the assignments
+
+
 def gradebook_sorts(assignments: list[Assignment]) -> dict[str, Assignment | None]:
-    """The gradebook's sort keys: by name, or by the score on one assignment ("a" and its id)."""
-    return {NAME: None} | {f"a{assignment.pk}": assignment for assignment in assignments}
+    """The gradebook's sort keys: by name, by the student's mean, or by the score on one
+    assignment ("a" and its id)."""
+    return {NAME: None, MEAN: None} | {
+        f"a{assignment.pk}": assignment for assignment in assignments
+    }
+
+
+def counted_score_in_sql(assignment: Assignment, case_id: int) -> models.Expression:
+    """The score of the attempt that counts for one case of the assignment (its best or last,
+    as counted_attempt picks it) for each row of a query of students; 0 when not attempted."""
+    if assignment.score_policy == Assignment.ScorePolicy.LAST:
+        counts_first = ["-submitted_at", "-pk"]
+    else:
+        counts_first = ["-score"]
+    attempts = Attempt.objects.filter(
+        student=OuterRef("pk"), assignment=assignment, case_id=case_id
+    )
+    counted = attempts.order_by(*counts_first).values("score")[:1]
+    return Coalesce(Subquery(counted), 0, output_field=models.IntegerField())
 
 
 def score_in_sql(assignment: Assignment) -> models.Expression:
@@ -159,14 +198,9 @@ def score_in_sql(assignment: Assignment) -> models.Expression:
     if not case_ids:
         return Value(None, output_field=models.IntegerField())
     attempts = Attempt.objects.filter(student=OuterRef("pk"), assignment=assignment)
-    if assignment.score_policy == Assignment.ScorePolicy.LAST:
-        counts_first = ["-submitted_at", "-pk"]
-    else:
-        counts_first = ["-score"]
     total = Value(0)
     for case_id in case_ids:
-        counted = attempts.filter(case_id=case_id).order_by(*counts_first).values("score")[:1]
-        total += Coalesce(Subquery(counted), 0, output_field=models.IntegerField())
+        total += counted_score_in_sql(assignment, case_id)
     count = len(case_ids)
     return models.Case(
         models.When(
@@ -177,16 +211,71 @@ def score_in_sql(assignment: Assignment) -> models.Expression:
     )
 
 
+def mean_in_sql(assignments: Iterable[Assignment]) -> models.Expression:
+    """The student's mean over the cells of these assignments that have a score (as
+    GradebookRow.mean has it, unrounded) for each row of a query of students; null when
+    nothing is attempted."""
+    total, attempted = Value(0.0), Value(0)
+    for assignment in assignments:
+        score = score_in_sql(assignment)
+        total += Coalesce(score, 0, output_field=models.FloatField())
+        attempted += models.Case(
+            models.When(IsNull(score, False), then=1),
+            default=0,
+            output_field=models.IntegerField(),
+        )
+    return ExpressionWrapper(total / NullIf(attempted, 0), output_field=models.FloatField())
+
+
 def students_in_order(
-    students: models.QuerySet, sort: str, by: Assignment | None
+    students: models.QuerySet,
+    sort: str,
+    by: Assignment | None,
+    *,
+    assignments: Iterable[Assignment] = (),
 ) -> models.QuerySet:
-    """Students by name, or by their score on an assignment (nothing attempted last in either
-    direction, then by name); "-" in front of the sort reverses it."""
-    if by is None:
+    """Students by name, by their mean over the assignments, or by their score on one
+    assignment (nothing attempted last in either direction, then by name); "-" in front of the
+    sort reverses it."""
+    if sort.removeprefix("-") == MEAN:
+        by_score = mean_in_sql(assignments)
+    elif by is not None:
+        by_score = score_in_sql(by)
+    else:
         return students.order_by(*name_order(sort))
     score = F("assignment_score")
     score = score.desc(nulls_last=True) if sort.startswith("-") else score.asc(nulls_last=True)
-    return students.annotate(assignment_score=score_in_sql(by)).order_by(score, *name_order(NAME))
+    return students.annotate(assignment_score=by_score).order_by(score, *name_order(NAME))
+
+
+@dataclass(frozen=True)
+class Averages:
+    """The cohort's averages: each assignment's mean over the students with a score in it,
+    and the mean of the students' means."""
+
+    per_assignment: dict[int, float | None]
+    overall: float | None
+
+
+def cohort_averages(cohort: Cohort, assignments: list[Assignment]) -> Averages:
+    """Every active student counts (not only a page of them, nor a search): one query,
+    every cell scored and averaged in the database."""
+    if not assignments:
+        return Averages({}, None)
+    students = (
+        active_students(cohort)
+        .order_by()
+        .annotate(
+            **{f"a{a.pk}": score_in_sql(a) for a in assignments}, mean=mean_in_sql(assignments)
+        )
+    )
+    averages = students.aggregate(
+        **{f"avg_a{a.pk}": Avg(f"a{a.pk}") for a in assignments}, avg_mean=Avg("mean")
+    )
+    return Averages(
+        per_assignment={a.pk: averages[f"avg_a{a.pk}"] for a in assignments},
+        overall=averages["avg_mean"],
+    )
 
 
 def student_assignments(
@@ -197,7 +286,8 @@ def student_assignments(
     For the student's own view (cohorts=None) a score stays hidden while any of its attempts'
     feedback is deferred; staff pass the cohorts they may read and see every score there.
     """
-    assignments = Assignment.objects.for_student(student)
+    # Staff still read an archived assignment's scores; the student no longer sees it.
+    assignments = Assignment.objects.for_student(student, archived=cohorts is not None)
     if cohorts is not None:
         assignments = assignments.filter(cohort__in=cohorts)
     assignments = list(

@@ -22,15 +22,28 @@ class SignOff(models.Model):
     )
     signed_at = models.DateTimeField()
     note = models.CharField(max_length=300, blank=True)
+    # A revoked sign-off stays, with who revoked it, when and why: the history is never erased.
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoke_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
-        ordering = ["student", "skill"]
+        ordering = ["student", "skill", "signed_at", "pk"]
         constraints = [
             # Each cohort's supervisors sign for their own cohort; one never overwrites another's.
+            # Only the standing sign-off is unique: revoked ones are its history.
             models.UniqueConstraint(
-                fields=["student", "cohort", "skill"], name="one_sign_off_per_cohort_and_skill"
+                fields=["student", "cohort", "skill"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_standing_sign_off_per_cohort_and_skill",
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.student}: {self.get_skill_display()} signed by {self.signed_by}"
+
+    @property
+    def standing(self) -> bool:
+        return self.revoked_at is None

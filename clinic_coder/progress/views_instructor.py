@@ -25,11 +25,19 @@ from clinic_coder.paging import (
 from clinic_coder.practice.models import Attempt
 
 from . import exports
-from .analysis import LEGEND, LEVEL_CLASSES, analyse_assignment, cohort_heatmap
+from .analysis import (
+    LEGEND,
+    LEVEL_CLASSES,
+    analyse_assignment,
+    cohort_heatmap,
+    item_statistics,
+)
 from .gradebook import (
+    MEAN,
     Tried,
     active_students,
     assignment_cell,
+    cohort_averages,
     counted_attempt,
     gradebook_assignments,
     gradebook_for,
@@ -53,14 +61,23 @@ def gradebook(request: HttpRequest, cohort_id: int) -> HttpResponse:
     sorts = gradebook_sorts(assignments)
     q, sort = search_text(request), chosen_sort(request, sorts)
     students = active_students(cohort).filter(name_matches(q))
-    students = students_in_order(students, sort, sorts[sort.removeprefix("-")])
+    students = students_in_order(
+        students, sort, sorts[sort.removeprefix("-")], assignments=assignments
+    )
     shown = listing(request, students, q=q, sort=sort)
+    averages = cohort_averages(cohort, assignments)
     context = {
         "cohort": cohort,
         "gradebook": gradebook_for(cohort, students=shown.page, assignments=assignments),
         "listing": shown,
         "name_header": sort_header(NAME, sort),
-        "columns": [(a, sort_header(key, sort)) for key, a in sorts.items() if a is not None],
+        "mean_header": sort_header(MEAN, sort),
+        "columns": [
+            (a, sort_header(key, sort), averages.per_assignment[a.pk])
+            for key, a in sorts.items()
+            if a is not None
+        ],
+        "overall_mean": averages.overall,
     }
     return render(request, "progress/instructor/gradebook.html", context)
 
@@ -115,6 +132,7 @@ def item_analysis(request: HttpRequest, cohort_id: int, assignment_id: int) -> H
         "assignment": assignment,
         "whole": whole,
         "per_case": per_case,
+        "item_statistics": item_statistics(assignment),
         "can_change": cohort_for_staff(request.user, cohort.pk)[1],
     }
     return render(request, "progress/instructor/item_analysis.html", context)

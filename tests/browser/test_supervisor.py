@@ -1,5 +1,7 @@
 """A supervisor reads the dashboard, drills into a student and signs off a skill area."""
 
+import re
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -51,3 +53,28 @@ def test_it_passes_axe_on_the_supervisor_and_progress_pages(
         problems |= scan(page, paths)
     context.close()
     assert problems == {}
+
+
+def test_it_confirms_a_needs_work_sign_off_then_revokes_it_with_a_reason(page, people):
+    import datetime
+
+    load_catalog()
+    case = make_case()
+    start = timezone.now()
+    for minute in range(3):
+        answer(people.alice, case, WRONG, start + datetime.timedelta(minutes=minute))
+    log_in(page, "sofia")
+    page.goto(f"/students/{people.alice.pk}/")
+    page.get_by_label("Skill area").select_option("code-choice-manual-therapy")
+    page.get_by_role("button", name="Sign off").click()
+    expect(page.locator("#needs-work-warning")).to_contain_text("needs work")
+    page.get_by_role("button", name="Sign off anyway").click()
+    expect(page.get_by_text("Signed off: Choosing manual therapy (97140).")).to_be_visible()
+    page.get_by_text("Revoke this sign-off").click()
+    page.get_by_label("Why revoke Choosing manual therapy (97140)").fill("Signed in error.")
+    page.get_by_role("button", name="Revoke Choosing manual therapy (97140)").click()
+    expect(page.get_by_text("Revoked: Choosing manual therapy (97140).")).to_be_visible()
+    expect(page.locator("#sign-offs")).to_contain_text("by Sofia Soto")
+    expect(page.locator("#sign-offs")).to_contain_text('"Signed in error."')
+    page.get_by_role("link", name=re.compile("^Neck release")).first.click()
+    expect(page.locator("#score")).to_have_text("Score 0 / 100")

@@ -92,11 +92,9 @@ def test_it_starts_with_a_summary_per_case_and_folds_the_details(client, people)
     summary = page[page.index('id="case-summary"') : page.index("</table>")]
     assert page.index('id="case-summary"') < page.index('id="item-all"')
     assert row_of(summary, '<a href="#item-neck-release">Neck Release</a>') == (
-        "<td>1</td><td>0</td><td>0.00</td>"
+        "<td>1</td><td>0</td>"
     )
-    assert row_of(summary, '<a href="#item-neck-again">Neck Again</a>') == (
-        "<td>1</td><td>70</td><td>0.70</td>"
-    )
+    assert row_of(summary, '<a href="#item-neck-again">Neck Again</a>') == ("<td>1</td><td>70</td>")
     assert page.count('<details class="mb-3 border rounded p-2 item-detail">') == 2
 
 

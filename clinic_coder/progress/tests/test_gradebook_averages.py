@@ -1,0 +1,102 @@
+"""The gradebook's averages (per assignment and per student) and its sort by a student's mean,
+all computed in the database whatever the cohort's size."""
+
+import pytest
+from django.urls import reverse
+
+from clinic_coder.progress.gradebook import active_students, mean_in_sql
+from tests.factories import RIGHT, WRONG_CODE, WRONG_UNITS, assigned, graded, make_students
+
+
+@pytest.fixture
+def scored(people):
+    """Alice: 100 and 0 (mean 50); Sam000: 70 and nothing (mean 70); Sam001: nothing."""
+    first, (one,) = assigned(cohort=people.cohort_a, slugs=("neck-release",), set_slug="first")
+    second, (two,) = assigned(cohort=people.cohort_a, slugs=("neck-again",), set_slug="second")
+    sam0, _sam1 = make_students(cohort=people.cohort_a, count=2)
+    graded(student=people.alice, case=one, assignment=first, lines=RIGHT)
+    graded(student=people.alice, case=two, assignment=second, lines=WRONG_CODE)
+    graded(student=sam0, case=one, assignment=first, lines=WRONG_UNITS)
+    return first, second
+
+
+def gradebook(client, people, **params) -> str:
+    response = client.get(reverse("teach:gradebook", args=[people.cohort_a.pk]), params)
+    assert response.status_code == 200
+    return response.text
+
+
+def rows(page: str) -> list[str]:
+    return [cell.split("</th>")[0] for cell in page.split('<th scope="row">')[1:]]
+
+
+def averages_row(page: str) -> list[str]:
+    row = page[page.index('id="cohort-averages"') :].split("</tr>")[0]
+    return [cell.split("</td>")[0] for cell in row.split("<td>")[1:]]
+
+
+def test_it_shows_each_students_mean_over_the_assignments_attempted(client, people, scored):
+    client.force_login(people.ines)
+    page = gradebook(client, people)
+    means = [cell.split("</td>")[0] for cell in page.split('<td class="student-mean">')[1:]]
+    assert rows(page) == ["Alice Archer", "Sam Student000", "Sam Student001"]
+    assert means[:2] == ["50", "70"]
+    assert "nothing attempted" in means[2]
+
+
+def test_it_averages_each_assignment_and_the_means_over_every_student(client, people, scored):
+    client.force_login(people.ines)
+    assert averages_row(gradebook(client, people)) == ["85.0", "0.0", "60.0"]
+    # A search narrows the rows, never the cohort's averages.
+    assert averages_row(gradebook(client, people, q="Student001")) == ["85.0", "0.0", "60.0"]
+
+
+def test_it_sorts_by_the_mean_both_ways_with_nothing_attempted_last(client, people, scored):
+    client.force_login(people.ines)
+    assert rows(gradebook(client, people, sort="mean")) == [
+        "Alice Archer", "Sam Student000", "Sam Student001",
+    ]  # fmt: skip
+    page = gradebook(client, people, sort="-mean")
+    assert rows(page) == ["Sam Student000", "Alice Archer", "Sam Student001"]
+    assert 'aria-sort="descending"' in page
+
+
+def test_it_means_in_sql_what_the_rows_show(people, scored):
+    first, second = scored
+    means = {
+        s.username: s.mean
+        for s in active_students(people.cohort_a).annotate(mean=mean_in_sql([first, second]))
+    }
+    assert means == {"alice": 50.0, "s000": 70.0, "s001": None}
+
+
+@pytest.mark.parametrize("sort", ["name", "mean", "-mean"])
+def test_it_runs_no_more_queries_for_60_students_than_for_3(
+    client, people, scored, sort, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first, _ = scored
+    client.force_login(people.ines)
+    with CaptureQueriesContext(connection) as small:
+        gradebook(client, people, sort=sort)
+    case = first.case_set.cases.get()
+    for student in make_students(cohort=people.cohort_a, count=57, start=2):
+        graded(student=student, case=case, assignment=first, lines=RIGHT)
+    with django_assert_max_num_queries(len(small)):
+        page = gradebook(client, people, sort=sort)
+    assert len(rows(page)) == 60
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("alice", 403), ("bob", 403), ("igor", 404), ("sofia", 200), ("ines", 200), ("admin", 200)],
+)
+def test_it_shows_averages_and_sorts_by_mean_only_for_the_cohorts_staff(
+    client, people, scored, persona, status
+):
+    client.force_login(getattr(people, persona))
+    response = client.get(reverse("teach:gradebook", args=[people.cohort_a.pk]), {"sort": "-mean"})
+    assert response.status_code == status
+    assert ("Cohort average" in response.text) == (status == 200)
