@@ -18,6 +18,7 @@ C = {"pk": "cohort"}
 A = {"pk": "assignment"}
 CASE = {"slug": "case"}
 TEACH = {"cohort_id": "cohort"}
+LINK = {"uidb64": "uid", "token": "token"}  # a forged password link
 
 # name: (URL arguments, GET outcomes, POST outcomes with an empty form)
 MATRIX = {
@@ -26,6 +27,12 @@ MATRIX = {
     "accounts:logout": ({}, "555555555", "LLLLLLLLL"),
     "accounts:password_change": ({}, "Loooooooo", "Loooooooo"),
     "accounts:password_change_done": ({}, "Loooooooo", "L55555555"),
+    "accounts:password_reset": ({}, "ooooooooo", "ooooooooo"),
+    "accounts:password_reset_done": ({}, "ooooooooo", "555555555"),
+    "accounts:password_reset_confirm": (LINK, "ooooooooo", "ooooooooo"),
+    "accounts:set_password": (LINK, "ooooooooo", "ooooooooo"),
+    "accounts:password_reset_complete": ({}, "ooooooooo", "555555555"),
+    "cohorts:sign_up": ({}, "ooooooooo", "ooooooooo"),
     "progress:my_progress": ({}, "Looo3333o", "Looo3333o"),
     "progress:supervisor_dashboard": ({}, "L33333ooo", "L33333ooo"),
     "progress:student_record": ({"student_id": "alice"}, "L333o4o4o", "L333o4o4o"),

@@ -7,6 +7,7 @@ app_name = "cohorts"
 urlpatterns = [
     path("teach/", views.instructor_home, name="instructor_home"),
     path("join/", views.join_cohort, name="join_cohort"),
+    path("signup/", views.sign_up, name="sign_up"),
     path(
         "invitations/<int:pk>/accept/",
         views.answer_invitation,

@@ -6,16 +6,19 @@ lookup goes through `teachable_by`, so another instructor's cohort is a 404, wha
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from clinic_coder.accounts.decorators import role_required
 from clinic_coder.accounts.models import Role
+from clinic_coder.accounts.passwords import days_valid, set_password_links
 from clinic_coder.paging import (
     NAME,
     chosen_sort,
@@ -36,6 +39,7 @@ from .forms import (
     NewStudentForm,
     OverrideForm,
     RosterUploadForm,
+    SignUpForm,
     SupervisorForm,
     students_of,
 )
@@ -176,19 +180,15 @@ def add_student(request: HttpRequest, pk: int) -> HttpResponse:
             enrollment, _ = cohort.enrol(student)
             enrollment.active = True
             enrollment.save(update_fields=["active"])
-        messages.success(request, _enrolled_message(student, cohort, creating))
+        if creating:
+            # The link is shown once, here, and emailed: the student chooses their password.
+            [link] = set_password_links(request, [student], made_by=request.user, cohort=cohort)
+            context = {"cohort": cohort, "link": link, "days": days_valid()}
+            return render(request, "cohorts/student_created.html", context)
+        messages.success(request, f"Enrolled {student} in {cohort}.")
         return redirect("cohorts:cohort_detail", cohort.pk)
     context = {"cohort": cohort, "existing_form": existing_form, "new_form": new_form}
     return render(request, "cohorts/add_student.html", context)
-
-
-def _enrolled_message(student: object, cohort: Cohort, created: bool) -> str:
-    if not created:
-        return f"Enrolled {student} in {cohort}."
-    return (
-        f"Created the account {student.username} and enrolled {student} in {cohort}. "
-        "The account has no password yet: the student can't log in until one is set."
-    )
 
 
 @role_required(Role.INSTRUCTOR)
@@ -223,6 +223,26 @@ def answer_invitation(request: HttpRequest, pk: int, accept: bool) -> HttpRespon
         invitation.delete()
         messages.info(request, f"You declined the invitation to {invitation.cohort}.")
     return redirect("practice:student_home")
+
+
+@require_http_methods(["GET", "POST"])
+def sign_up(request: HttpRequest) -> HttpResponse:
+    """Self-registration: a new student account, enrolled at once in the invite code's cohort
+    (the same rule as joining with a code on My practice). Only when SELF_REGISTRATION is on."""
+    if not settings.SELF_REGISTRATION:
+        raise Http404("Sign-up is closed on this site.")
+    if request.user.is_authenticated:
+        return redirect("accounts:start")
+    form = SignUpForm(request.POST or None)
+    if form.is_valid():
+        cohort = form.cleaned_data["code"]
+        with transaction.atomic():
+            student = form.save()
+            cohort.enrol(student)
+        login(request, student, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome, {student}. You joined {cohort}.")
+        return redirect("practice:student_home")
+    return render(request, "cohorts/sign_up.html", {"form": form})
 
 
 @role_required(Role.STUDENT)
@@ -287,7 +307,17 @@ def apply_roster_import(request: HttpRequest, pk: int) -> HttpResponse:
     rows = roster.rows_from_session(pending["rows"])
     result = roster.apply_import(cohort=cohort, rows=rows, by=request.user)
     del request.session[_pending_key(cohort)]
-    context = {"cohort": cohort, "result": result, "filename": pending["filename"]}
+    links = set_password_links(
+        request, list(result.new_accounts), made_by=request.user, cohort=cohort
+    )
+    context = {
+        "cohort": cohort,
+        "result": result,
+        "filename": pending["filename"],
+        "links": links,
+        "emailed": sum(link.emailed for link in links),
+        "days": days_valid(),
+    }
     return render(request, "cohorts/roster_imported.html", context)
 
 
