@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -20,6 +21,7 @@ from clinic_coder.accounts.decorators import role_required
 from clinic_coder.accounts.models import Role
 from clinic_coder.catalog.models import current_catalog
 from clinic_coder.coding.catalog import Catalog
+from clinic_coder.confirming import ask_first
 from clinic_coder.parsing import whole_number
 
 from .exchange import SLUG, ImportFailed, export_bank, import_bank
@@ -311,6 +313,14 @@ def case_co_editors(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         leaving = case.co_editors.filter(pk=whole_number(request.POST.get("remove"))).first()
         if leaving is not None:
+            if confirming := ask_first(
+                request,
+                question=f"Stop {leaving} changing “{case.title}”?",
+                detail=f"{leaving} can still read the case and use it in case sets.",
+                button="Remove co-editor",
+                cancel_url=reverse("cases:case_co_editors", args=[case.slug]),
+            ):
+                return confirming
             case.co_editors.remove(leaving)
             messages.success(request, f"{leaving} can no longer change “{case.title}”.")
             return redirect("cases:case_co_editors", case.slug)

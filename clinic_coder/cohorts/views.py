@@ -19,6 +19,7 @@ from django.views.decorators.vary import vary_on_headers
 from clinic_coder.accounts.decorators import role_required
 from clinic_coder.accounts.models import Role
 from clinic_coder.accounts.passwords import days_valid, set_password_links
+from clinic_coder.confirming import ask_first
 from clinic_coder.paging import (
     NAME,
     chosen_sort,
@@ -119,6 +120,15 @@ def _cohort_context(request: HttpRequest, cohort: Cohort) -> dict:
 @vary_on_headers("HX-Request")
 def regenerate_invite_code(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort(request, pk)
+    if confirming := ask_first(
+        request,
+        question=f"Make a new invite code for {cohort}?",
+        detail=f"The code {cohort.invite_code} stops working at once: students who have not "
+        "joined yet need the new one.",
+        button="Make a new code",
+        cancel_url=reverse("cohorts:cohort_detail", args=[cohort.pk]),
+    ):
+        return confirming
     cohort.regenerate_invite_code()
     if request.htmx:
         return render(request, "cohorts/cohort_detail.html#invite", {"cohort": cohort, "fresh": 1})
@@ -143,6 +153,14 @@ def add_supervisor(request: HttpRequest, pk: int) -> HttpResponse:
 def remove_supervisor(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     cohort = _cohort(request, pk)
     supervisor = get_object_or_404(cohort.supervisors, pk=user_pk)
+    if confirming := ask_first(
+        request,
+        question=f"Remove {supervisor} as supervisor of {cohort}?",
+        detail=f"{supervisor} stops seeing this cohort's scores and records.",
+        button="Remove supervisor",
+        cancel_url=reverse("cohorts:cohort_detail", args=[cohort.pk]),
+    ):
+        return confirming
     cohort.supervisors.remove(supervisor)
     messages.success(request, f"{supervisor} no longer supervises {cohort}.")
     return redirect("cohorts:cohort_detail", cohort.pk)
@@ -200,6 +218,17 @@ def set_student_active(
     """Deactivate or reactivate a student; their attempts and grades stay."""
     cohort = _cohort(request, pk)
     enrollment = get_object_or_404(cohort.enrollments.select_related("student"), student=student_pk)
+    if not active and (
+        confirming := ask_first(
+            request,
+            question=f"Deactivate {enrollment.student} in {cohort}?",
+            detail="They can no longer work on this cohort's assignments. Their attempts and "
+            "grades are kept, and you can reactivate them.",
+            button="Deactivate",
+            cancel_url=reverse("cohorts:cohort_detail", args=[cohort.pk]),
+        )
+    ):
+        return confirming
     enrollment.active = active
     enrollment.save(update_fields=["active"])
     done = "Reactivated" if active else "Deactivated"
