@@ -52,6 +52,16 @@ class Care(models.TextChoices):
     MAINTENANCE = "maintenance", "Maintenance care"
 
 
+def _still_open(now: "datetime.datetime", prefix: str = "") -> models.Q:
+    """Case sets (reached by `prefix`) in an assignment students may still work on: not yet
+    due for everyone (an extension counts), or taking late work."""
+    return (
+        models.Q(**{f"{prefix}assignments__due_at__gte": now})
+        | models.Q(**{f"{prefix}assignments__overrides__due_at__gte": now})
+        | models.Q(**{f"{prefix}assignments__late_policy": "marked_late"})
+    )
+
+
 class CaseQuerySet(models.QuerySet):
     def published(self) -> "CaseQuerySet":
         return self.filter(status=Case.Status.PUBLISHED)
@@ -61,6 +71,24 @@ class CaseQuerySet(models.QuerySet):
         if user.is_admin:
             return self
         return self.filter(models.Q(owner=user) | models.Q(co_editors=user)).distinct()
+
+    def held_open(self, now: "datetime.datetime") -> dict[str, list[tuple[str, str]]]:
+        """For these cases, by slug: (case set, cohort) of each assignment students may still
+        work on (or that has not opened yet) whose set holds the case. One query.
+
+        The same rule as Case.held_open_in, for many cases at once.
+        """
+        rows = (
+            CaseSetItem.objects.filter(case__in=self)
+            .filter(_still_open(now, "case_set__"))
+            .values_list("case__slug", "case_set__title", "case_set__assignments__cohort__name")
+            .distinct()
+            .order_by("case__slug", "case_set__title", "case_set__assignments__cohort__name")
+        )
+        held: dict[str, list[tuple[str, str]]] = {}
+        for slug, case_set, cohort in rows:
+            held.setdefault(slug, []).append((case_set, cohort))
+        return held
 
     def exercising(self, *skills: str) -> "CaseQuerySet":
         """Cases that exercise any of these skills."""
@@ -152,12 +180,7 @@ class Case(models.Model):
         Assignments belong to cohorts, above cases in the stack: they are reached through
         their reverse relation to the case set, never imported here.
         """
-        still_open = (
-            models.Q(assignments__due_at__gte=now)
-            | models.Q(assignments__overrides__due_at__gte=now)
-            | models.Q(assignments__late_policy="marked_late")
-        )
-        sets = CaseSet.objects.filter(items__case=self).filter(still_open)
+        sets = CaseSet.objects.filter(items__case=self).filter(_still_open(now))
         return list(
             sets.values_list("title", "assignments__cohort__name").distinct().order_by()[:3]
         )
