@@ -52,6 +52,8 @@ MATRIX = {
         {"pk": "cohort", "student_pk": "alice"}, "L33355335", "L333o433o"),
     "cohorts:reactivate_student": (
         {"pk": "cohort", "student_pk": "alice"}, "L33355335", "L333o433o"),
+    "cohorts:new_password_link": (
+        {"pk": "cohort", "student_pk": "alice"}, "L33355335", "L333o433o"),
     "cohorts:import_roster": (C, "L333o433o", "L333o433o"),
     "cohorts:preview_roster_import": (C, "L333o433o", "L333o433o"),
     "cohorts:apply_roster_import": (C, "L33355335", "L333o433o"),

@@ -47,6 +47,11 @@ urlpatterns = [
         {"active": True},
         name="reactivate_student",
     ),
+    path(
+        "teach/cohorts/<int:pk>/students/<int:student_pk>/password-link/",
+        views.new_password_link,
+        name="new_password_link",
+    ),
     path("teach/cohorts/<int:pk>/roster/import/", views.import_roster, name="import_roster"),
     path(
         "teach/cohorts/<int:pk>/roster/import/preview/",

@@ -211,6 +211,26 @@ def add_student(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.INSTRUCTOR)
 @require_POST
+def new_password_link(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+    """Another set-your-password link for a student who has not chosen a password yet (the
+    first was lost, or has expired). A student with a password uses "Forgot your password?"."""
+    cohort = _cohort(request, pk)
+    enrollment = get_object_or_404(cohort.enrollments.select_related("student"), student=student_pk)
+    student = enrollment.student
+    if student.has_usable_password():
+        messages.info(
+            request,
+            f"{student} has chosen a password already; if it is forgotten, they use “Forgot "
+            "your password?” on the log-in page.",
+        )
+        return redirect("cohorts:cohort_detail", cohort.pk)
+    [link] = set_password_links(request, [student], made_by=request.user, cohort=cohort)
+    context = {"cohort": cohort, "link": link, "days": days_valid(), "again": True}
+    return render(request, "cohorts/student_created.html", context)
+
+
+@role_required(Role.INSTRUCTOR)
+@require_POST
 @vary_on_headers("HX-Request")
 def set_student_active(
     request: HttpRequest, pk: int, student_pk: int, active: bool

@@ -112,3 +112,44 @@ def test_it_keeps_the_accounts_and_shows_the_links_when_the_mail_server_fails(
     assert len(shown_links(response.text)) == 1
     assert "could not be sent: hand the link over yourself" in response.text
     assert people.cohort_a.enrollments.filter(student__username="dana").exists()
+
+
+def new_link_url(people, student) -> str:
+    return reverse("cohorts:new_password_link", args=[people.cohort_a.pk, student.pk])
+
+
+def test_it_makes_a_new_link_for_a_student_who_has_no_password_yet(client, people):
+    client.force_login(people.ines)
+    create_student(client, people.cohort_a, username="dana")
+    dana = User.objects.get(username="dana")
+    dana.email = "dana@example.edu"
+    dana.save()
+    roster = client.get(reverse("cohorts:cohort_detail", args=[people.cohort_a.pk])).text
+    assert new_link_url(people, dana) in roster
+    assert new_link_url(people, people.alice) not in roster  # Alice has a password.
+    response = client.post(new_link_url(people, dana))
+    assert "A new set-your-password link for dana" in response.text
+    [link] = shown_links(response.text)
+    assert [m.to for m in mail.outbox] == [["dana@example.edu"]]
+    assert link in mail.outbox[0].body
+
+
+def test_it_makes_no_link_for_a_student_with_a_password(client, people):
+    client.force_login(people.ines)
+    response = client.post(new_link_url(people, people.alice), follow=True)
+    assert "has chosen a password already" in response.text
+    assert shown_links(response.text) == []
+    assert mail.outbox == []
+
+
+def test_it_makes_no_link_for_another_instructors_student(client, people):
+    people.bob.set_unusable_password()
+    people.bob.save()
+    client.force_login(people.ines)
+    url = reverse("cohorts:new_password_link", args=[people.cohort_a.pk, people.bob.pk])
+    assert client.post(url).status_code == 404
+    client.force_login(people.igor)
+    url = reverse("cohorts:new_password_link", args=[people.cohort_b.pk, people.bob.pk])
+    assert len(shown_links(client.post(url).text)) == 1
+    client.force_login(people.alice)
+    assert client.post(url).status_code == 403
