@@ -121,3 +121,44 @@ def test_it_asks_before_starting_over_with_new_numbers(page, cohort):
     dialog.get_by_role("button", name="Start over").click()
     expect(page.get_by_text(re.compile("A new variant"))).to_be_visible()
     expect(page.get_by_label("Code", exact=True).first).to_have_value("")
+
+
+def test_it_passes_axe_with_the_dialog_open_and_on_the_pages_that_ask(browser, live_server, cohort):
+    from tests.browser.accessibility import serious_violations
+
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    log_in(page, "ines")
+    page.goto(f"/teach/cohorts/{cohort.pk}/")
+    problems = {}
+    page.get_by_role("button", name="Deactivate Sam Sands").click()
+    expect(page.get_by_role("dialog")).to_be_visible()
+    if found := serious_violations(page):
+        problems["dialog"] = found
+    page.keyboard.press("Escape")
+    page.goto(f"/teach/cohorts/{cohort.pk}/students/add/")
+    page.get_by_label("Username", exact=False).last.fill("dana")
+    page.get_by_role("button", name="Create account and enrol").click()
+    expect(page.get_by_label("Set-your-password link for dana")).to_be_visible()
+    if found := serious_violations(page):
+        problems["account made"] = found
+    # The page that asks when JavaScript is off (axe itself needs JavaScript to run): the
+    # form sent as it is, without the dialog.
+    page.goto(f"/teach/cohorts/{cohort.pk}/")
+    page.evaluate("document.querySelector('#invite form').submit()")
+    expect(page.get_by_role("heading", name=re.compile("Make a new invite code"))).to_be_visible()
+    if found := serious_violations(page):
+        problems["confirmation page"] = found
+    # The case import's preview.
+    bank = page.request.get("/cases/export/").body()
+    page.goto("/cases/import/")
+    page.get_by_label("Case bank file (JSON)").set_input_files(
+        files=[{"name": "bank.json", "mimeType": "application/json", "buffer": bank}]
+    )
+    page.get_by_role("button", name="Preview import").click()
+    expect(page.get_by_role("heading", name="Check the case import")).to_be_visible()
+    if found := serious_violations(page):
+        problems["case import preview"] = found
+    context.close()
+    assert problems == {}
