@@ -245,8 +245,10 @@ def submit_case(request: HttpRequest, slug: str, assignment_id: int | None = Non
             save_draft(draft=draft, lines=formset.raw_lines(), now=timezone.now())
         messages.error(request, "Some lines need fixing before the answer can be graded.")
         return _player(request, case, assignment, draft, formset, status=422)
-    left = attempts_left(student=request.user, case=case, assignment=assignment)
-    if left and request.POST.get("confirm") == "ask":
+    # Counted only for a form that still asks: a confirmed submit costs no extra query.
+    asking = request.POST.get("confirm") == "ask"
+    left = asking and attempts_left(student=request.user, case=case, assignment=assignment)
+    if left:
         save_draft(draft=draft, lines=formset.raw_lines(), now=timezone.now())
         return ask_first(
             request,
