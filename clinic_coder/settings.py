@@ -162,6 +162,35 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Email: printed to the console (the run's output) unless EMAIL_HOST names an SMTP server.
+# Password-reset and set-your-password links are sent this way. `check --deploy` refuses the
+# console in production: set EMAIL_HOST there.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+if EMAIL_HOST:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": EMAIL_HOST,
+                "port": int(os.environ.get("EMAIL_PORT", 587)),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", True),
+                "timeout": int(os.environ.get("EMAIL_TIMEOUT", 10)),
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+del EMAIL_HOST  # Read through MAILERS only (the old EMAIL_* settings are deprecated).
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Clinic Coder <noreply@localhost>")
+# How long a password-reset or set-your-password link works (default 3 days).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", 3 * 24 * 60 * 60))
+
+# Anyone with a cohort's invite code may make their own student account on the sign-up page.
+# On by default with DEBUG (a fresh clone, the demo); in production only with SELF_REGISTRATION=1.
+SELF_REGISTRATION = env_bool("SELF_REGISTRATION", DEBUG)
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Chicago")
 USE_I18N = True

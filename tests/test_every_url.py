@@ -18,6 +18,7 @@ C = {"pk": "cohort"}
 A = {"pk": "assignment"}
 CASE = {"slug": "case"}
 TEACH = {"cohort_id": "cohort"}
+LINK = {"uidb64": "uid", "token": "token"}  # a forged password link
 
 # name: (URL arguments, GET outcomes, POST outcomes with an empty form)
 MATRIX = {
@@ -26,6 +27,12 @@ MATRIX = {
     "accounts:logout": ({}, "555555555", "LLLLLLLLL"),
     "accounts:password_change": ({}, "Loooooooo", "Loooooooo"),
     "accounts:password_change_done": ({}, "Loooooooo", "L55555555"),
+    "accounts:password_reset": ({}, "ooooooooo", "ooooooooo"),
+    "accounts:password_reset_done": ({}, "ooooooooo", "555555555"),
+    "accounts:password_reset_confirm": (LINK, "ooooooooo", "ooooooooo"),
+    "accounts:set_password": (LINK, "ooooooooo", "ooooooooo"),
+    "accounts:password_reset_complete": ({}, "ooooooooo", "555555555"),
+    "cohorts:sign_up": ({}, "ooooooooo", "ooooooooo"),
     "progress:my_progress": ({}, "Looo3333o", "Looo3333o"),
     "progress:supervisor_dashboard": ({}, "L33333ooo", "L33333ooo"),
     "progress:student_record": ({"student_id": "alice"}, "L333o4o4o", "L333o4o4o"),
@@ -51,6 +58,8 @@ MATRIX = {
         {"pk": "cohort", "student_pk": "alice"}, "L33355335", "L333o433o"),
     "cohorts:reactivate_student": (
         {"pk": "cohort", "student_pk": "alice"}, "L33355335", "L333o433o"),
+    "cohorts:new_password_link": (
+        {"pk": "cohort", "student_pk": "alice"}, "L33355335", "L333o433o"),
     "cohorts:import_roster": (C, "L333o433o", "L333o433o"),
     "cohorts:preview_roster_import": (C, "L333o433o", "L333o433o"),
     "cohorts:apply_roster_import": (C, "L33355335", "L333o433o"),
@@ -67,6 +76,9 @@ MATRIX = {
     "cases:add_service_row": ({}, "L33355335", "L333xx33x"),
     "cases:export_cases": ({}, "L333oo33o", "L333oo33o"),
     "cases:import_cases": ({}, "L333oo33o", "L333oo33o"),
+    "cases:preview_case_import": ({}, "L333oo33o", "L33355335"),
+    "cases:apply_case_import": ({}, "L33355335", "L333oo33o"),
+    "cases:cancel_case_import": ({}, "L33355335", "L333oo33o"),
     "cases:case_set_list": ({}, "L333oo33o", "L333oo33o"),
     "cases:create_case_set": ({}, "L333oo33o", "L333oo33o"),
     "cases:edit_case_set": ({"slug": "set"}, "L333o333o", "L333o333o"),

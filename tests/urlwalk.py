@@ -97,6 +97,8 @@ def build_world(people) -> World:
         "case": case.slug,
         "set": case_set.slug,
         "zero": 0,
+        "uid": "MQ",
+        "token": "forged-token",
     }
     return World(clients=clients, values=values)
 

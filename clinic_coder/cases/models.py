@@ -71,6 +71,26 @@ class CaseQuerySet(models.QuerySet):
             return self
         return self.filter(models.Q(owner=user) | models.Q(co_editors=user)).distinct()
 
+    def held_open(self, now: "datetime.datetime") -> dict[str, list[tuple[str, str]]]:
+        """For these cases, by slug: (case set, cohort) of each assignment students may still
+        work on (or that has not opened yet) whose set holds the case. One query.
+
+        The same rule as Case.held_open_in (AssignmentQuerySet.open_for_work), for many cases
+        at once.
+        """
+        assignments = CaseSet.assignments.rel.related_model.objects
+        rows = (
+            assignments.open_for_work(now)
+            .filter(case_set__items__case__in=self)
+            .values_list("case_set__items__case__slug", "case_set__title", "cohort__name")
+            .distinct()
+            .order_by("case_set__items__case__slug", "case_set__title", "cohort__name")
+        )
+        held: dict[str, list[tuple[str, str]]] = {}
+        for slug, case_set, cohort in rows:
+            held.setdefault(slug, []).append((case_set, cohort))
+        return held
+
     def exercising(self, *skills: str) -> "CaseQuerySet":
         """Cases that exercise any of these skills."""
         # Skills live in a JSON list; a containment lookup is not portable to SQLite.

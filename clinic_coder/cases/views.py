@@ -5,6 +5,7 @@ no key reaches a student through these pages.
 """
 
 import json
+import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -14,16 +15,17 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from clinic_coder.accounts.decorators import role_required
 from clinic_coder.accounts.models import Role
 from clinic_coder.catalog.models import current_catalog
 from clinic_coder.coding.catalog import Catalog
+from clinic_coder.confirming import ask_first
 from clinic_coder.parsing import whole_number
 
-from .exchange import SLUG, ImportFailed, export_bank, import_bank
+from .exchange import SLUG, ImportFailed, export_bank, import_bank, plan_import, validate_bank
 from .forms import (
     SERVICES_PREFIX,
     BaseServiceFormSet,
@@ -348,6 +350,14 @@ def case_co_editors(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         leaving = case.co_editors.filter(pk=whole_number(request.POST.get("remove"))).first()
         if leaving is not None:
+            if confirming := ask_first(
+                request,
+                question=f"Stop {leaving} changing “{case.title}”?",
+                detail=f"{leaving} can still read the case and use it in case sets.",
+                button="Remove co-editor",
+                cancel_url=reverse("cases:case_co_editors", args=[case.slug]),
+            ):
+                return confirming
             case.co_editors.remove(leaving)
             messages.success(request, f"{leaving} can no longer change “{case.title}”.")
             return redirect("cases:case_co_editors", case.slug)
@@ -375,25 +385,70 @@ def export_cases(request: HttpRequest) -> HttpResponse:
     return response
 
 
+PENDING_IMPORT = "case-import"
+
+
 @role_required(Role.INSTRUCTOR)
+@require_http_methods(["GET", "POST"])
 def import_cases(request: HttpRequest) -> HttpResponse:
-    """Import a case bank; any problem in the file lists every error and saves nothing."""
-    if request.method != "POST":
-        return render(request, "cases/import.html", {"form": ImportForm(), "errors": []})
-    form, errors = ImportForm(request.POST, request.FILES), []
-    if form.is_valid():
-        try:
-            result = import_bank(form.cleaned_data["file"], user=request.user)
-        except ImportFailed as failure:
-            errors = failure.errors
-        else:
-            messages.success(
-                request,
-                f"Imported the file: {len(result.created)} new case(s), "
-                f"{len(result.updated)} updated, {len(result.case_sets)} case set(s).",
-            )
-            return redirect("cases:case_list")
+    """Upload a case bank. A file with any problem lists every error; a valid one is kept
+    for the preview, and nothing is saved until the preview is confirmed."""
+    posted = request.method == "POST"
+    form = ImportForm(request.POST, request.FILES) if posted else ImportForm()
+    errors = []
+    if posted and form.is_valid():
+        errors = validate_bank(form.cleaned_data["file"])
+        if not errors:
+            request.session[PENDING_IMPORT] = {
+                "id": uuid.uuid4().hex,
+                "filename": request.FILES["file"].name[:200],
+                "data": form.cleaned_data["file"],
+            }
+            return redirect("cases:preview_case_import")
     return render(request, "cases/import.html", {"form": form, "errors": errors})
+
+
+@role_required(Role.INSTRUCTOR)
+@require_GET
+def preview_case_import(request: HttpRequest) -> HttpResponse:
+    """Which cases and sets the file creates and which it replaces, flagging cases students
+    still work on in an assignment and those this instructor may not replace."""
+    pending = request.session.get(PENDING_IMPORT)
+    if pending is None:
+        messages.info(request, "There is no case file waiting to be imported; upload one.")
+        return redirect("cases:import_cases")
+    plan = plan_import(pending["data"], user=request.user, now=timezone.now())
+    return render(request, "cases/preview_import.html", {"pending": pending, "plan": plan})
+
+
+@role_required(Role.INSTRUCTOR)
+@require_POST
+def apply_case_import(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get(PENDING_IMPORT)
+    if pending is None or request.POST.get("import_id") != pending["id"]:
+        messages.error(request, "This preview is out of date or already imported; nothing changed.")
+        return redirect("cases:import_cases")
+    try:
+        # Checked again as it is saved: whatever changed since the preview is taken into account.
+        result = import_bank(pending["data"], user=request.user)
+    except ImportFailed as failure:
+        context = {"form": ImportForm(), "errors": failure.errors}
+        return render(request, "cases/import.html", context, status=409)
+    del request.session[PENDING_IMPORT]
+    messages.success(
+        request,
+        f"Imported {pending['filename']}: {len(result.created)} new case(s), "
+        f"{len(result.updated)} updated, {len(result.case_sets)} case set(s).",
+    )
+    return redirect("cases:case_list")
+
+
+@role_required(Role.INSTRUCTOR)
+@require_POST
+def cancel_case_import(request: HttpRequest) -> HttpResponse:
+    request.session.pop(PENDING_IMPORT, None)
+    messages.info(request, "Import cancelled; nothing changed.")
+    return redirect("cases:case_list")
 
 
 @role_required(Role.INSTRUCTOR)

@@ -10,6 +10,7 @@ from functools import cache
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -176,22 +177,64 @@ class NewStudentForm(forms.ModelForm):
         return student
 
 
-class JoinForm(forms.Form):
-    code = forms.CharField(
+def cohort_for_invite_code(text: str) -> Cohort:
+    """The cohort whose current invite code this is, typed as people type it (spaces, dashes,
+    lower case); a wrong or renewed code, or an archived cohort's, is a ValidationError."""
+    code = "".join(text.split()).replace("-", "").upper()
+    cohort = Cohort.objects.current().filter(invite_code=code).first()
+    if cohort is None:
+        raise ValidationError(
+            f"No cohort has the code {code}. Check it with your instructor: "
+            "codes have 8 letters and digits, and an old code stops working once renewed."
+        )
+    return cohort
+
+
+def invite_code_field() -> forms.CharField:
+    return forms.CharField(
         label="Invite code",
         max_length=20,
         help_text="The code your instructor gave you, e.g. K7MQ2XPA.",
     )
 
+
+class JoinForm(forms.Form):
+    code = invite_code_field()
+
     def clean_code(self) -> Cohort:
-        code = "".join(self.cleaned_data["code"].split()).replace("-", "").upper()
-        cohort = Cohort.objects.current().filter(invite_code=code).first()
-        if cohort is None:
+        return cohort_for_invite_code(self.cleaned_data["code"])
+
+
+class SignUpForm(UserCreationForm):
+    """A student makes their own account with a cohort's invite code, and is enrolled in it."""
+
+    code = invite_code_field()
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    email = forms.EmailField(help_text="Where a link to reset your password goes if you forget it.")
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ["code", "username", "first_name", "last_name", "email"]
+
+    def clean_code(self) -> Cohort:
+        return cohort_for_invite_code(self.cleaned_data["code"])
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        if User.objects.filter(email__iexact=email).exists():
             raise ValidationError(
-                f"No cohort has the code {code}. Check it with your instructor: "
-                "codes have 8 letters and digits, and an old code stops working once renewed."
+                "An account already uses this email. Log in to it (or use “Forgot your "
+                "password?”), then join the cohort with the code on My practice."
             )
-        return cohort
+        return email
+
+    def save(self, commit: bool = True) -> object:
+        student = super().save(commit=False)
+        student.role = Role.STUDENT
+        if commit:
+            student.save()
+        return student
 
 
 class RosterUploadForm(forms.Form):

@@ -172,6 +172,7 @@ class ImportResult:
     enrolled: int
     already: int
     errors: int
+    new_accounts: tuple = ()  # the accounts made, which need a set-your-password link
 
     @property
     def processed(self) -> int:
@@ -207,11 +208,9 @@ def apply_import(*, cohort: Cohort, rows: list[RosterRow], by: object = None) ->
             ignore_conflicts=True,
         )
         # bulk_create sets no primary keys on every backend: look the new accounts up.
-        ids = User.objects.filter(username__in=[u.username for u in new_users]).values_list(
-            "pk", flat=True
-        )
+        created = list(User.objects.filter(username__in=[u.username for u in new_users]))
         Enrollment.objects.bulk_create(
-            [Enrollment(cohort=cohort, student_id=pk) for pk in ids],
+            [Enrollment(cohort=cohort, student=user) for user in created],
             batch_size=500,
             ignore_conflicts=True,
         )
@@ -223,6 +222,7 @@ def apply_import(*, cohort: Cohort, rows: list[RosterRow], by: object = None) ->
         enrolled=counts[Outcome.EXISTING],
         already=counts[Outcome.ALREADY],
         errors=counts[Outcome.ERROR],
+        new_accounts=tuple(sorted(created, key=lambda user: user.username.lower())),
     )
 
 

@@ -7,6 +7,7 @@ app_name = "cohorts"
 urlpatterns = [
     path("teach/", views.instructor_home, name="instructor_home"),
     path("join/", views.join_cohort, name="join_cohort"),
+    path("signup/", views.sign_up, name="sign_up"),
     path(
         "invitations/<int:pk>/accept/",
         views.answer_invitation,
@@ -47,6 +48,11 @@ urlpatterns = [
         views.set_student_active,
         {"active": True},
         name="reactivate_student",
+    ),
+    path(
+        "teach/cohorts/<int:pk>/students/<int:student_pk>/password-link/",
+        views.new_password_link,
+        name="new_password_link",
     ),
     path("teach/cohorts/<int:pk>/roster/import/", views.import_roster, name="import_roster"),
     path(

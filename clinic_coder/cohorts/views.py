@@ -6,19 +6,23 @@ lookup goes through `teachable_by`, so another instructor's cohort is a 404, wha
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from clinic_coder.accounts.decorators import role_required
 from clinic_coder.accounts.models import Role
+from clinic_coder.accounts.passwords import days_valid, set_password_links
 from clinic_coder.cases.models import Case
+from clinic_coder.confirming import ask_first
 from clinic_coder.paging import (
     NAME,
     chosen_sort,
@@ -39,6 +43,7 @@ from .forms import (
     NewStudentForm,
     OverrideForm,
     RosterUploadForm,
+    SignUpForm,
     SupervisorForm,
     students_of,
 )
@@ -139,6 +144,15 @@ def _cohort_context(request: HttpRequest, cohort: Cohort) -> dict:
 @vary_on_headers("HX-Request")
 def regenerate_invite_code(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort(request, pk)
+    if confirming := ask_first(
+        request,
+        question=f"Make a new invite code for {cohort}?",
+        detail=f"The code {cohort.invite_code} stops working at once: students who have not "
+        "joined yet need the new one.",
+        button="Make a new code",
+        cancel_url=reverse("cohorts:cohort_detail", args=[cohort.pk]),
+    ):
+        return confirming
     cohort.regenerate_invite_code()
     if request.htmx:
         return render(request, "cohorts/cohort_detail.html#invite", {"cohort": cohort, "fresh": 1})
@@ -163,6 +177,14 @@ def add_supervisor(request: HttpRequest, pk: int) -> HttpResponse:
 def remove_supervisor(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     cohort = _cohort(request, pk)
     supervisor = get_object_or_404(cohort.supervisors, pk=user_pk)
+    if confirming := ask_first(
+        request,
+        question=f"Remove {supervisor} as supervisor of {cohort}?",
+        detail=f"{supervisor} stops seeing this cohort's scores and records.",
+        button="Remove supervisor",
+        cancel_url=reverse("cohorts:cohort_detail", args=[cohort.pk]),
+    ):
+        return confirming
     cohort.supervisors.remove(supervisor)
     messages.success(request, f"{supervisor} no longer supervises {cohort}.")
     return redirect("cohorts:cohort_detail", cohort.pk)
@@ -200,19 +222,35 @@ def add_student(request: HttpRequest, pk: int) -> HttpResponse:
             enrollment, _ = cohort.enrol(student)
             enrollment.active = True
             enrollment.save(update_fields=["active"])
-        messages.success(request, _enrolled_message(student, cohort, creating))
+        if creating:
+            # The link is shown once, here, and emailed: the student chooses their password.
+            [link] = set_password_links(request, [student], made_by=request.user, cohort=cohort)
+            context = {"cohort": cohort, "link": link, "days": days_valid()}
+            return render(request, "cohorts/student_created.html", context)
+        messages.success(request, f"Enrolled {student} in {cohort}.")
         return redirect("cohorts:cohort_detail", cohort.pk)
     context = {"cohort": cohort, "existing_form": existing_form, "new_form": new_form}
     return render(request, "cohorts/add_student.html", context)
 
 
-def _enrolled_message(student: object, cohort: Cohort, created: bool) -> str:
-    if not created:
-        return f"Enrolled {student} in {cohort}."
-    return (
-        f"Created the account {student.username} and enrolled {student} in {cohort}. "
-        "The account has no password yet: the student can't log in until one is set."
-    )
+@role_required(Role.INSTRUCTOR)
+@require_POST
+def new_password_link(request: HttpRequest, pk: int, student_pk: int) -> HttpResponse:
+    """Another set-your-password link for a student who has not chosen a password yet (the
+    first was lost, or has expired). A student with a password uses "Forgot your password?"."""
+    cohort = _cohort(request, pk)
+    enrollment = get_object_or_404(cohort.enrollments.select_related("student"), student=student_pk)
+    student = enrollment.student
+    if student.has_usable_password():
+        messages.info(
+            request,
+            f"{student} has chosen a password already; if it is forgotten, they use “Forgot "
+            "your password?” on the log-in page.",
+        )
+        return redirect("cohorts:cohort_detail", cohort.pk)
+    [link] = set_password_links(request, [student], made_by=request.user, cohort=cohort)
+    context = {"cohort": cohort, "link": link, "days": days_valid(), "again": True}
+    return render(request, "cohorts/student_created.html", context)
 
 
 @role_required(Role.INSTRUCTOR)
@@ -224,6 +262,17 @@ def set_student_active(
     """Deactivate or reactivate a student; their attempts and grades stay."""
     cohort = _cohort(request, pk)
     enrollment = get_object_or_404(cohort.enrollments.select_related("student"), student=student_pk)
+    if not active and (
+        confirming := ask_first(
+            request,
+            question=f"Deactivate {enrollment.student} in {cohort}?",
+            detail="They can no longer work on this cohort's assignments. Their attempts and "
+            "grades are kept, and you can reactivate them.",
+            button="Deactivate",
+            cancel_url=reverse("cohorts:cohort_detail", args=[cohort.pk]),
+        )
+    ):
+        return confirming
     enrollment.active = active
     enrollment.save(update_fields=["active"])
     done = "Reactivated" if active else "Deactivated"
@@ -247,6 +296,26 @@ def answer_invitation(request: HttpRequest, pk: int, accept: bool) -> HttpRespon
         invitation.delete()
         messages.info(request, f"You declined the invitation to {invitation.cohort}.")
     return redirect("practice:student_home")
+
+
+@require_http_methods(["GET", "POST"])
+def sign_up(request: HttpRequest) -> HttpResponse:
+    """Self-registration: a new student account, enrolled at once in the invite code's cohort
+    (the same rule as joining with a code on My practice). Only when SELF_REGISTRATION is on."""
+    if not settings.SELF_REGISTRATION:
+        raise Http404("Sign-up is closed on this site.")
+    if request.user.is_authenticated:
+        return redirect("accounts:start")
+    form = SignUpForm(request.POST or None)
+    if form.is_valid():
+        cohort = form.cleaned_data["code"]
+        with transaction.atomic():
+            student = form.save()
+            cohort.enrol(student)
+        login(request, student, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome, {student}. You joined {cohort}.")
+        return redirect("practice:student_home")
+    return render(request, "cohorts/sign_up.html", {"form": form})
 
 
 @role_required(Role.STUDENT)
@@ -311,7 +380,17 @@ def apply_roster_import(request: HttpRequest, pk: int) -> HttpResponse:
     rows = roster.rows_from_session(pending["rows"])
     result = roster.apply_import(cohort=cohort, rows=rows, by=request.user)
     del request.session[_pending_key(cohort)]
-    context = {"cohort": cohort, "result": result, "filename": pending["filename"]}
+    links = set_password_links(
+        request, list(result.new_accounts), made_by=request.user, cohort=cohort
+    )
+    context = {
+        "cohort": cohort,
+        "result": result,
+        "filename": pending["filename"],
+        "links": links,
+        "emailed": sum(link.emailed for link in links),
+        "days": days_valid(),
+    }
     return render(request, "cohorts/roster_imported.html", context)
 
 

@@ -16,6 +16,7 @@ from clinic_coder.cases.models import Case, CaseSet
 from clinic_coder.catalog.models import current_catalog
 from clinic_coder.coding.diagnoses import default_diagnoses
 from clinic_coder.cohorts.models import Assignment, AssignmentOverride, Cohort, Terms
+from clinic_coder.confirming import ask_first
 from clinic_coder.parsing import whole_number
 
 from . import trainer
@@ -249,6 +250,8 @@ def edit_answer(request: HttpRequest, slug: str, assignment_id: int | None = Non
     saved = save_draft(draft=draft, lines=lines, now=timezone.now(), diagnoses=typed_dx)
     if request.GET.get("autosave"):
         return HttpResponse(status=204 if saved else 409)
+    if request.POST.get("action") == "save" and saved:
+        messages.success(request, "Answer saved. It is graded only when you submit it.")
     adding = request.POST.get("action") == "add"
     formset = formset_from_lines(lines, catalog=catalog, extra_row=adding)
     # Keyboard users continue where they were: in the new line, or back at "Add a line".
@@ -287,6 +290,25 @@ def submit_case(request: HttpRequest, slug: str, assignment_id: int | None = Non
             )
         messages.error(request, "Some lines need fixing before the answer can be graded.")
         return _player(request, case, assignment, draft, formset, status=422, dx_form=dx_form)
+    # Counted only for a form that still asks: a confirmed submit costs no extra query.
+    asking = request.POST.get("confirm") == "ask"
+    left = asking and attempts_left(student=request.user, case=case, assignment=assignment)
+    if left:
+        save_draft(
+            draft=draft, lines=formset.raw_lines(), now=timezone.now(), diagnoses=dx_form.raw()
+        )
+        return ask_first(
+            request,
+            question="Submit your answer for grading?",
+            detail=(
+                "This is your last attempt on this case."
+                if left == 1
+                else f"This uses one of the {left} attempts you have left on this case."
+            )
+            + " It is graded as it is now; your answer is saved if you go back to it.",
+            button="Submit for grading",
+            cancel_url=_player_urls(case, assignment)["play_case"],
+        )
     try:
         submission = submit_answer(
             draft=draft,
@@ -309,6 +331,14 @@ def try_new_variant(request: HttpRequest, slug: str) -> HttpResponse:
     case = _case(None, slug)
     if refusal := _unavailable(request, case, None):
         return refusal
+    if confirming := ask_first(
+        request,
+        question="Start over with new numbers?",
+        detail="Your answer in progress is cleared and the note gets new minutes.",
+        button="Start over",
+        cancel_url=reverse("practice:play_case", args=[case.slug]),
+    ):
+        return confirming
     new_variant(draft=open_draft(student=request.user, case=case))
     messages.info(request, "A new variant: the minutes have changed, so work the units again.")
     return redirect("practice:play_case", slug=case.slug)

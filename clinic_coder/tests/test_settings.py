@@ -12,6 +12,7 @@ PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "k" * 20 + "a-real-deployment-would-use-a-random-value-here-42",
     "ALLOWED_HOSTS": "coder.example.org",
+    "EMAIL_HOST": "smtp.example.org",
 }
 
 
@@ -34,6 +35,13 @@ def test_it_passes_the_deployment_checks_with_production_settings():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_it_flags_a_deployment_that_would_only_print_its_email():
+    env = {**PRODUCTION, "EMAIL_HOST": ""}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode != 0
+    assert "mail.E001" in result.stderr
 
 
 def test_it_refuses_to_start_in_production_without_a_secret_key():

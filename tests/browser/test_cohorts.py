@@ -111,6 +111,13 @@ def test_it_deactivates_a_student_in_place_and_keeps_focus(page, cohort):
     page.evaluate("window.marker = 'same page'")
     page.get_by_role("button", name="Deactivate Dana Diaz").focus()
     page.keyboard.press("Enter")
+    # A dialog asks first, with the focus on its least harmful choice.
+    dialog = page.get_by_role("dialog", name="Deactivate Dana Diaz in Rotation A?")
+    expect(dialog.get_by_role("button", name="Cancel")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(dialog.get_by_role("button", name="Deactivate")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_hidden()
     expect(page.get_by_role("button", name="Reactivate Dana Diaz")).to_be_focused()
     expect(page.locator("#roster-status")).to_have_text("Deactivated Dana Diaz.")
     assert page.evaluate("window.marker") == "same page"
@@ -125,8 +132,17 @@ def test_it_works_without_javascript(page_without_js, cohort):
     page.goto(f"/teach/cohorts/{cohort.pk}/")
     old_code = page.locator("#invite-code").inner_text()
     page.get_by_role("button", name="New invite code").click()
+    # Without JavaScript the question is a page of its own.
+    question = page.get_by_role("heading", name="Make a new invite code for Rotation A?")
+    expect(question).to_be_visible()
+    page.get_by_role("button", name="Make a new code").click()
     expect(page.locator("#invite-code")).not_to_have_text(old_code)
     page.get_by_role("button", name="Deactivate Dana Diaz").click()
+    expect(page.get_by_role("heading", name="Deactivate Dana Diaz in Rotation A?")).to_be_visible()
+    page.get_by_role("link", name="Cancel").click()
+    expect(page.get_by_role("button", name="Deactivate Dana Diaz")).to_be_visible()
+    page.get_by_role("button", name="Deactivate Dana Diaz").click()
+    page.get_by_role("button", name="Deactivate", exact=True).click()
     expect(page.get_by_role("button", name="Reactivate Dana Diaz")).to_be_visible()
 
 

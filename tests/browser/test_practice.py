@@ -57,7 +57,11 @@ def test_it_practises_a_case_with_the_keyboard_alone(page, student):
     page.keyboard.press("Tab")
     page.keyboard.press("Control+A")
     page.keyboard.type("2")
-    page.keyboard.press("Enter")  # submits the answer
+    page.keyboard.press("Enter")  # saves the answer, never grades it
+    expect(page.get_by_text("Answer saved. It is graded only when you submit it.")).to_be_visible()
+    expect(page.get_by_label("Units", exact=True).nth(1)).to_have_value("2")
+    page.get_by_role("button", name="Submit for grading").focus()
+    page.keyboard.press("Enter")
 
     page.wait_for_url("**/practice/attempts/*/")
     expect(page.locator("#score")).to_have_text("Score 100 / 100")
@@ -106,7 +110,7 @@ def test_it_works_without_javascript(page_without_js, student):
     page.get_by_label("Code", exact=True).nth(1).fill("97110")
     page.get_by_label("Minutes", exact=True).nth(1).fill("23")
     page.get_by_label("Units", exact=True).nth(1).fill("1")
-    page.get_by_role("button", name="Submit answer", exact=True).last.click()
+    page.get_by_role("button", name="Submit for grading", exact=True).last.click()
     assert page.locator("#score").inner_text().startswith("Score ")
     expect(page.get_by_text("97110 x2").first).to_be_visible()
     page.get_by_role("button", name="Try a new variant").click()
@@ -118,7 +122,7 @@ def test_it_shows_clear_messages_for_bad_lines_without_losing_them(page, student
     page.goto("/practice/cases/neck-release/")
     page.get_by_label("Code", exact=True).first.fill("99999")
     page.get_by_label("Minutes", exact=True).first.fill("500")
-    page.get_by_role("button", name="Submit answer", exact=True).last.click()
+    page.get_by_role("button", name="Submit for grading", exact=True).last.click()
     expect(page.get_by_text("99999 is not a code in the catalog")).to_be_visible()
     expect(page.get_by_text("Minutes must be at most 240")).to_be_visible()
     assert page.get_by_label("Minutes", exact=True).first.input_value() == "500"
@@ -140,7 +144,7 @@ def test_it_passes_axe_on_every_student_page(browser, live_server, student):
     log_in(page, "sam")
     page.goto("/practice/cases/neck-release/")
     page.get_by_label("Code", exact=True).first.fill("97124")
-    page.get_by_role("button", name="Submit answer", exact=True).last.click()
+    page.get_by_role("button", name="Submit for grading", exact=True).last.click()
     pages = [*STUDENT_PAGES, page.url.removeprefix(live_server.url)]
     problems = scan(page, pages)
     context.close()

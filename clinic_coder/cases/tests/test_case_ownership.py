@@ -12,7 +12,7 @@ from django.utils import timezone
 from clinic_coder.cases.models import Case
 from tests.factories import make_assignment, make_case_set
 
-from .test_views_exchange import upload
+from .test_views_exchange import import_and_confirm, upload
 from .test_views_support import form_data, load_codes, make_case
 
 
@@ -107,9 +107,14 @@ def test_it_refuses_to_reimport_a_slug_someone_else_owns(client, people, case):
     data["cases"][0]["title"] = "Replaced"
     before = snapshot(case)
     response = client.post(
-        reverse("cases:import_cases"), {"file": upload(json.dumps(data).encode())}
+        reverse("cases:import_cases"), {"file": upload(json.dumps(data).encode())}, follow=True
     )
     assert "the site&#x27;s case “Tight trapezius” belongs to Ines Ito" in response.text
+    assert "You may not replace it:</strong> it belongs to Ines Ito" in response.text
+    assert reverse("cases:apply_case_import") not in response.text
+    # A confirm forged for the preview is checked again: nothing changes.
+    import_id = client.session["case-import"]["id"]
+    client.post(reverse("cases:apply_case_import"), {"import_id": import_id})
     assert snapshot(case) == before
 
 
@@ -117,5 +122,5 @@ def test_it_makes_the_importer_the_owner_of_new_cases(client, people, case):
     client.force_login(people.igor)
     data = json.loads(client.get(reverse("cases:export_cases")).content)
     data["cases"][0]["slug"] = "igors-trapezius"
-    client.post(reverse("cases:import_cases"), {"file": upload(json.dumps(data).encode())})
+    import_and_confirm(client, json.dumps(data).encode())
     assert Case.objects.get(slug="igors-trapezius").owner == people.igor

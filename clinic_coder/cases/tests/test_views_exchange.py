@@ -32,6 +32,14 @@ def upload(content: bytes, name: str = "bank.json") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/json")
 
 
+def import_and_confirm(client, content: bytes):
+    """Upload a case bank, then confirm its preview, as an instructor does."""
+    response = client.post(reverse("cases:import_cases"), {"file": upload(content)})
+    assert response.url == reverse("cases:preview_case_import"), response.text[:500]
+    import_id = client.session["case-import"]["id"]
+    return client.post(reverse("cases:apply_case_import"), {"import_id": import_id}, follow=True)
+
+
 def test_it_exports_every_case_as_a_download(client, people, bank):
     client.force_login(people.ines)
     response = client.get(reverse("cases:export_cases"))
@@ -61,7 +69,7 @@ def test_it_round_trips_export_import_export(client, people, bank):
     exported = client.get(reverse("cases:export_cases"), {"set": "starters"}).content
     Case.objects.all().delete()
     CaseSet.objects.all().delete()
-    response = client.post(reverse("cases:import_cases"), {"file": upload(exported)}, follow=True)
+    response = import_and_confirm(client, exported)
     assert "2 new case(s), 0 updated, 1 case set(s)" in response.text
     assert client.get(reverse("cases:export_cases"), {"set": "starters"}).content == exported
     assert Case.objects.get(slug="heat-only").created_by == people.ines
@@ -71,9 +79,7 @@ def test_it_updates_cases_that_exist_by_slug(client, people, bank):
     client.force_login(people.ines)
     data = json.loads(client.get(reverse("cases:export_cases")).content)
     data["cases"][0]["title"] = "Heat, renamed"
-    response = client.post(
-        reverse("cases:import_cases"), {"file": upload(json.dumps(data).encode())}, follow=True
-    )
+    response = import_and_confirm(client, json.dumps(data).encode())
     assert "0 new case(s), 3 updated" in response.text
     assert Case.objects.get(slug="heat-only").title == "Heat, renamed"
 

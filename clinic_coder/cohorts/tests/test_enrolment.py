@@ -66,7 +66,7 @@ def test_it_creates_a_student_account_without_a_password(client, people):
     assert not dana.has_usable_password()
     assert (dana.first_name, dana.last_name, dana.email) == ("Dana", "Diaz", "dana@example.edu")
     assert people.cohort_a.enrollments.get(student=dana).active
-    assert "The account has no password yet" in response.text
+    assert "The student chooses a password with this link" in response.text
 
 
 @pytest.mark.parametrize(
