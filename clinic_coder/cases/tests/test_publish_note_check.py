@@ -104,4 +104,6 @@ def test_it_refuses_to_import_a_published_case_with_a_service_left_out(client, p
     assert "service &#x27;hp&#x27; is not in the note" in response.text.lower()
     assert not Case.objects.exists()
     upload(case | {"status": "draft"})
+    import_id = client.session["case-import"]["id"]  # a draft passes: confirm its preview
+    client.post(reverse("cases:apply_case_import"), {"import_id": import_id})
     assert Case.objects.get().status == "draft"

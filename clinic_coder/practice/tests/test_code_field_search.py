@@ -84,4 +84,4 @@ def test_it_ignores_a_forged_code_or_claim_address(client, people, case):
 def test_the_search_box_comes_before_submit(client, people, case):
     client.force_login(people.alice)
     page = client.get(play(case)).text
-    assert page.index('id="code-query"') < page.index(">Submit answer</button>")
+    assert page.index('id="code-query"') < page.index(">Submit for grading</button>")
