@@ -39,7 +39,9 @@ def test_it_codes_a_diagnosis_and_a_pointer_with_the_keyboard_alone(page, studen
     page.keyboard.press("Tab")
     expect(page.get_by_label("Diagnosis pointers").first).to_be_focused()
     page.keyboard.type("A")
-    page.keyboard.press("Enter")  # submits the answer
+    # Enter in a field only saves; grading is its own button, reached by keyboard too.
+    page.get_by_role("button", name="Submit for grading", exact=True).focus()
+    page.keyboard.press("Enter")
 
     page.wait_for_url("**/practice/attempts/*/")
     expect(page.locator("#score")).to_have_text("Score 100 / 100")
@@ -53,7 +55,7 @@ def test_it_explains_a_diagnosis_not_in_the_list_without_losing_it(page, student
     page.goto("/practice/cases/sore-neck-muscles/")
     page.get_by_label("Diagnosis A", exact=True).fill("Z99.99")
     page.get_by_label("Code", exact=True).first.fill("97140")
-    page.get_by_role("button", name="Submit answer", exact=True).last.click()
+    page.get_by_role("button", name="Submit for grading", exact=True).click()
     expect(page.get_by_text("Z99.99 is not a code in the diagnosis list")).to_be_visible()
     expect(page.get_by_label("Diagnosis A", exact=True)).to_have_value("Z99.99")
 
@@ -68,7 +70,7 @@ def test_it_passes_axe_with_box_21(browser, live_server, student):
     with page.expect_response(lambda r: "autosave" in r.url):
         page.get_by_label("Code", exact=True).first.fill("97140")
         page.get_by_label("Code", exact=True).first.press("Tab")
-    page.get_by_role("button", name="Submit answer", exact=True).last.click()
+    page.get_by_role("button", name="Submit for grading", exact=True).click()
     page.wait_for_url("**/practice/attempts/*/")
     # A partly right mark (box 21 without pointers) is on the page the scan reads.
     expect(page.locator(".mark-badge-partly_right").first).to_be_visible()

@@ -68,7 +68,7 @@ def test_the_case_page_and_my_progress_fit_a_phone(page, people, case, attempt):
         assert page_width(page) <= 390, path
     page.goto(f"/practice/cases/{case.slug}/")
     search = page.locator("#code-query").bounding_box()
-    submit = page.get_by_role("button", name="Submit answer", exact=True).bounding_box()
+    submit = page.get_by_role("button", name="Submit for grading", exact=True).bounding_box()
     assert search["y"] < submit["y"]
 
 
@@ -136,6 +136,6 @@ def test_the_code_field_is_a_combobox_for_the_keyboard(page, people, case):
 def test_a_search_result_adds_its_code_to_the_claim(page, people, case):
     log_in(page, "alice")
     page.goto(f"/practice/cases/{case.slug}/")
-    page.get_by_label("Search codes by number or words").fill("massage")
+    page.get_by_label("Search procedure and diagnosis codes by number or words").fill("massage")
     page.get_by_role("button", name="Add 97124 to my claim").click()
     expect(page.locator("input[name$='-code'][value='97124']")).to_have_count(1)
