@@ -4,7 +4,14 @@ all computed in the database whatever the cohort's size."""
 import pytest
 from django.urls import reverse
 
-from clinic_coder.progress.gradebook import active_students, mean_in_sql
+from clinic_coder.cohorts.models import Enrollment
+from clinic_coder.progress.gradebook import (
+    active_students,
+    cohort_averages,
+    gradebook_assignments,
+    gradebook_for,
+    mean_in_sql,
+)
 from tests.factories import RIGHT, WRONG_CODE, WRONG_UNITS, assigned, graded, make_students
 
 
@@ -100,3 +107,42 @@ def test_it_shows_averages_and_sorts_by_mean_only_for_the_cohorts_staff(
     response = client.get(reverse("teach:gradebook", args=[people.cohort_a.pk]), {"sort": "-mean"})
     assert response.status_code == status
     assert ("Cohort average" in response.text) == (status == 200)
+
+
+@pytest.mark.parametrize("policy", ["best", "last"])
+def test_it_averages_what_the_rows_show_whatever_the_policy_and_retries(people, policy):
+    """The averages pick the counted attempt in the database; they agree with the cells the
+    rows show, with retries, several cases per assignment and a student who has left."""
+    two_cases, (one, two) = assigned(
+        cohort=people.cohort_a, slugs=("a-case", "b-case"), set_slug="pair", score_policy=policy
+    )
+    single, (three,) = assigned(cohort=people.cohort_a, slugs=("c-case",), set_slug="single")
+    sam0, sam1, gone = make_students(cohort=people.cohort_a, count=3)
+    for student, case, answers in [
+        (people.alice, one, [RIGHT, WRONG_UNITS]),  # best 100, last 70
+        (people.alice, two, [WRONG_CODE, RIGHT]),
+        (sam0, one, [WRONG_UNITS, WRONG_CODE, WRONG_UNITS]),
+        (sam1, two, [RIGHT]),
+        (gone, one, [WRONG_CODE]),
+    ]:
+        for lines in answers:
+            graded(student=student, case=case, assignment=two_cases, lines=lines)
+    graded(student=sam1, case=three, assignment=single, lines=WRONG_UNITS)
+    Enrollment.objects.filter(student=gone).update(active=False)
+
+    assignments = gradebook_assignments(people.cohort_a)
+    rows = gradebook_for(people.cohort_a, assignments=assignments).rows
+    averages = cohort_averages(people.cohort_a, assignments)
+    for assignment in assignments:
+        cells = [c.score for row in rows for a, c in row.cells if a == assignment]
+        scored = [score for score in cells if score is not None]
+        assert averages.per_assignment[assignment.pk] == pytest.approx(sum(scored) / len(scored))
+    means = [
+        sum(s) / len(s)
+        for row in rows
+        if (s := [c.score for _, c in row.cells if c.score is not None])
+    ]
+    assert averages.overall == pytest.approx(sum(means) / len(means))
+    assert averages.per_assignment[single.pk] == 70
+    expected_pair = {"best": (100 + 35 + 50) / 3, "last": (85 + 35 + 50) / 3}[policy]
+    assert averages.per_assignment[two_cases.pk] == pytest.approx(expected_pair)
