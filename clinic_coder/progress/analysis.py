@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count
 
 from clinic_coder.cases.models import Case
 from clinic_coder.coding.skills import SKILLS
@@ -18,7 +18,7 @@ from clinic_coder.practice.mastery import Level, SkillTally, tallies_for
 from clinic_coder.practice.models import Attempt, Finding, MarkMistake, mistakes_of
 
 from .charts import Histogram, score_histogram
-from .gradebook import active_students, counted_score_in_sql
+from .gradebook import active_students, counted_scores
 
 TOP = 10  # rows in each table of mistakes
 
@@ -246,26 +246,16 @@ class ItemStatistic:
 def item_statistics(assignment: Assignment) -> list[ItemStatistic]:
     """Difficulty and discrimination of each published case of the assignment, from one query:
     the database picks each active student's counted score on every case (the rows are one
-    per student, never one per attempt)."""
+    per student and case, never one per attempt), as the gradebook's averages do."""
     cases = list(assignment.case_set.published_cases())
     if not cases:
         return []
-    attempted = Attempt.objects.filter(
-        student=OuterRef("pk"), assignment=assignment, case__in=cases
-    )
-    keys = [f"case_{case.pk}" for case in cases]
-    scores = list(
-        active_students(assignment.cohort)
-        .order_by()
-        .filter(Exists(attempted))
-        .annotate(
-            **{
-                key: counted_score_in_sql(assignment, case.pk)
-                for key, case in zip(keys, cases, strict=True)
-            }
-        )
-        .values_list(*keys)
-    )
+    column = {case.pk: index for index, case in enumerate(cases)}
+    by_student: dict[int, list[int]] = {}
+    for student, _, case, score in counted_scores(assignment.cohort, [assignment]):
+        if case in column:
+            by_student.setdefault(student, [0] * len(cases))[column[case]] = score
+    scores = [tuple(row) for row in by_student.values()]
     return [
         ItemStatistic(case, len(scores), *difficulty_and_discrimination(scores, index))
         for index, case in enumerate(cases)

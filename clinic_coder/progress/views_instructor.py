@@ -61,9 +61,8 @@ def gradebook(request: HttpRequest, cohort_id: int) -> HttpResponse:
     sorts = gradebook_sorts(assignments)
     q, sort = search_text(request), chosen_sort(request, sorts)
     students = active_students(cohort).filter(name_matches(q))
-    students = students_in_order(
-        students, sort, sorts[sort.removeprefix("-")], assignments=assignments
-    )
+    by = sorts[sort.removeprefix("-")]
+    students = students_in_order(students, sort, by, cohort=cohort, assignments=assignments)
     shown = listing(request, students, q=q, sort=sort)
     averages = cohort_averages(cohort, assignments)
     context = {

@@ -8,9 +8,9 @@ from clinic_coder.cohorts.models import Enrollment
 from clinic_coder.progress.gradebook import (
     active_students,
     cohort_averages,
+    cohort_cells,
     gradebook_assignments,
     gradebook_for,
-    mean_in_sql,
 )
 from tests.factories import RIGHT, WRONG_CODE, WRONG_UNITS, assigned, graded, make_students
 
@@ -68,13 +68,14 @@ def test_it_sorts_by_the_mean_both_ways_with_nothing_attempted_last(client, peop
     assert 'aria-sort="descending"' in page
 
 
-def test_it_means_in_sql_what_the_rows_show(people, scored):
+def test_it_reads_the_cells_the_rows_show_for_every_student_at_once(people, scored):
     first, second = scored
-    means = {
-        s.username: s.mean
-        for s in active_students(people.cohort_a).annotate(mean=mean_in_sql([first, second]))
-    }
-    assert means == {"alice": 50.0, "s000": 70.0, "s001": None}
+    by_name = {s.pk: s.username for s in active_students(people.cohort_a)}
+    cells = cohort_cells(people.cohort_a, [first, second])
+    assert {by_name[pk]: row for pk, row in cells.items()} == {
+        "alice": {first.pk: 100, second.pk: 0},
+        "s000": {first.pk: 70},
+    }  # s001 attempted nothing: no row
 
 
 @pytest.mark.parametrize("sort", ["name", "mean", "-mean"])
@@ -146,3 +147,26 @@ def test_it_averages_what_the_rows_show_whatever_the_policy_and_retries(people, 
     assert averages.per_assignment[single.pk] == 70
     expected_pair = {"best": (100 + 35 + 50) / 3, "last": (85 + 35 + 50) / 3}[policy]
     assert averages.per_assignment[two_cases.pk] == pytest.approx(expected_pair)
+
+
+@pytest.mark.parametrize("sort", ["mean", "-mean"])
+def test_it_pages_a_sort_by_mean_with_every_student_once(client, people, scored, sort):
+    """The order is worked out over every student; each page reads its own students."""
+    first, second = scored
+    case = first.case_set.cases.get()
+    extra = make_students(cohort=people.cohort_a, count=101, start=2)
+    for student, lines in zip(extra[:3], (RIGHT, WRONG_CODE, WRONG_UNITS), strict=True):
+        graded(student=student, case=case, assignment=first, lines=lines)
+    client.force_login(people.ines)
+    shown = rows(gradebook(client, people, sort=sort)) + rows(
+        gradebook(client, people, sort=sort, page=2)
+    )
+    scored_order = [  # means: 100, 0, 70 for s002-s004; alice 50, s000 70
+        "Sam Student003", "Alice Archer", "Sam Student000", "Sam Student004", "Sam Student002",
+    ]  # fmt: skip
+    if sort == "-mean":
+        scored_order = scored_order[::-1]
+        # equal means keep the name order in both directions
+        scored_order[1:3] = ["Sam Student000", "Sam Student004"]
+    unscored = ["Sam Student001"] + [f"Sam Student{n:03}" for n in range(5, 103)]
+    assert shown == scored_order + unscored

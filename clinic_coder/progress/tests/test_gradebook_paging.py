@@ -224,7 +224,10 @@ def test_it_scores_in_sql_as_the_gradebook_cells_do(people, policy):
             graded(student=student, case=case, assignment=assignment, lines=lines, now=now)
     assignments = gradebook_assignments(people.cohort_a)
 
-    students = students_in_order(active_students(people.cohort_a), "a", assignment)
+    students = students_in_order(
+        active_students(people.cohort_a), "a", assignment, cohort=people.cohort_a,
+        assignments=assignments,
+    )  # fmt: skip
 
     cells = {
         row.student.username: row.cells[0][1].score

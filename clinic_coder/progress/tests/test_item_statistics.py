@@ -81,7 +81,19 @@ def test_it_runs_one_query_for_the_statistics_whatever_the_cohorts_size(people, 
         graded(student=student, case=case, assignment=worked, lines=RIGHT)
     with CaptureQueriesContext(connection) as big:
         assert item_statistics(worked)[0].students == 34
-    assert len(big) == len(small) == 2  # the published cases, then one row per student
+    assert len(big) == len(small) == 2  # the published cases, then a row per student and case
+
+
+@pytest.mark.parametrize(("policy", "difficulty"), [("best", 1.0), ("last", 0.35)])
+def test_it_counts_the_attempt_the_score_policy_counts(people, policy, difficulty):
+    assignment, (case,) = assigned(cohort=people.cohort_a, score_policy=policy)
+    (sam,) = make_students(cohort=people.cohort_a, count=1)
+    for student, answers in ((people.alice, [RIGHT, WRONG_UNITS]), (sam, [RIGHT, WRONG_CODE])):
+        for lines in answers:
+            graded(student=student, case=case, assignment=assignment, lines=lines)
+    (statistic,) = item_statistics(assignment)
+    assert statistic.students == 2
+    assert statistic.difficulty == pytest.approx(difficulty)  # best: 100, 100; last: 70, 0
 
 
 @pytest.mark.parametrize(
