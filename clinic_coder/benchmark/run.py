@@ -160,6 +160,7 @@ def targets_for(cohort: "SeededCohort") -> list[Target]:
         ("supervisor dashboard", cohort.supervisor, "/overview/"),
         ("item analysis", cohort.instructor, analysis),
         ("gradebook", cohort.instructor, f"{teach}/gradebook/"),
+        ("gradebook by mean", cohort.instructor, f"{teach}/gradebook/?sort=-mean"),
         ("roster", cohort.instructor, f"/teach/cohorts/{cohort.cohort_id}/"),
         ("student home", cohort.student, "/practice/"),
         ("case player", cohort.student, case),
