@@ -209,8 +209,16 @@ def line_diagnoses(line: ClaimLine, key: DiagnosisKey) -> tuple[str, ...]:
 
 
 def key_pointers(line: ClaimLine, key: DiagnosisKey) -> tuple[str, ...]:
-    codes = line_diagnoses(line, key)
-    return tuple(LETTERS[key.codes.index(c)] for c in codes)[:MAX_POINTERS]
+    """The key line's pointers: its diagnoses in box 21 order, four at most. When more than
+    four are treated and the first four are all subluxations (a CMT line of four or five
+    regions), the fourth gives way to the first secondary condition: Medicare wants the CMT
+    line to point to both (medicare-cmt-secondary)."""
+    codes = list(line_diagnoses(line, key))
+    kept = codes[:MAX_POINTERS]
+    secondaries = [code for code in codes if code not in MEDICARE_SUBLUXATION]
+    if secondaries and not set(kept) & set(secondaries):
+        kept[-1] = secondaries[0]
+    return tuple(LETTERS[key.codes.index(c)] for c in kept)
 
 
 # Grading -------------------------------------------------------------------------------------

@@ -77,6 +77,21 @@ def test_it_gives_the_key_its_pointers_in_box_21_order() -> None:
     assert therapy.pointers == ("C",)
 
 
+def test_it_keeps_the_secondary_condition_among_a_cmt_lines_four_pointers() -> None:
+    """Five regions manipulated: five M99 codes come before the secondary in box 21, and a
+    line holds four pointers. The key keeps three subluxations and the secondary (Medicare
+    wants both on the CMT line), so the derived key grades 100 under the engine's own rules."""
+    regions = ["cervical", "thoracic", "lumbar", "sacral", "pelvic"]
+    box = ["M99.01", "M99.02", "M99.03", "M99.04", "M99.05", "M54.50"]
+    visit = with_diagnoses(
+        derive(make_service("spinal_cmt", *regions), profile=MEDICARE), box, [box]
+    )
+    (cmt,) = visit.claim
+    assert cmt.pointers == ("A", "B", "C", "F")
+    result = graded(visit, [replace(cmt, units=1)], box, MEDICARE)
+    assert result.score == 100, result.findings
+
+
 def test_it_gives_100_for_the_right_diagnoses_and_pointers() -> None:
     result = graded(SHOULDER_VISIT, shoulder_answer(), SHOULDER_BOX, MEDICARE)
     assert result.score == 100
