@@ -177,6 +177,7 @@ def _apart_effects(
     manipulations: list[tuple[str, frozenset[str], str]],
     rule_id: str,
     lead: str,
+    profile: PayerProfile,
 ) -> list[Effect]:
     """59 or XS on services apart from every manipulated region, one reason per CMT code."""
     effects = []
@@ -188,7 +189,7 @@ def _apart_effects(
             cmt_code,
             lead.format(code=code, what=describe_all(apart), cmt=cmt_code)
             + f"{_a_region(apart)} not manipulated ({cmt_code} was on {names}): billable with "
-            f"59 or XS (separate structure) on {code}.",
+            f"{distinct_choice(profile, 'XS', 'separate structure')} on {code}.",
         )
     return effects
 
@@ -214,7 +215,7 @@ def cmt_with_manual_therapy(
         for s, (cmt_code, _, names) in same
     ]
     return effects + _apart_effects(
-        "97140", apart, manipulations, "ncci-cmt-97140", "{code} for {what} is on "
+        "97140", apart, manipulations, "ncci-cmt-97140", "{code} for {what} is on ", profile
     )
 
 
@@ -258,6 +259,7 @@ def cmt_with_massage_or_reeducation(
             manipulations,
             "ncci-cmt-97124-97112",
             "{code} for {what} with {cmt}: NCCI edit. It is on ",
+            profile,
         )
         for cmt_code in dict.fromkeys(c for _, c, _ in allowed):
             here = [s for s, c, _ in allowed if c == cmt_code]
@@ -270,8 +272,13 @@ def cmt_with_massage_or_reeducation(
                 f"{code} for {describe_all(here)} with {cmt_code}: NCCI edit. It is on "
                 f"{_a_region(here)} manipulated with {cmt_code} ({names}). The NCCI policy "
                 f"manual would not bill it there, but this payer ({profile.name}) accepts it as "
-                "a distinct service: 59 or XU (a service that does not overlap the CMT); not "
-                "XS, since the structure is the same.",
+                "a distinct service: "
+                + distinct_choice(profile, "XU", "a service that does not overlap the CMT")
+                + (
+                    "."
+                    if profile.distinct_modifiers == "59-only"
+                    else "; not XS, since the structure is the same."
+                ),
             )
     return effects
 
@@ -332,7 +339,7 @@ def traction_with_manual_therapy(
         "97012",
         f"97140 for {describe_all(apart)} was done at a separate time from mechanical traction "
         f"(time {_blocks({s.service.time_block for s in apart})}, traction in "
-        f"{_blocks(traction_blocks)}): billable with 59 or XU on 97140.",
+        f"{_blocks(traction_blocks)}): billable with {distinct_choice(profile, 'XU')} on 97140.",
     )
     return effects
 
@@ -370,7 +377,7 @@ def manual_therapy_with_activities(
         f"97530 for {describe_all(apart)} is in "
         + ("its own time block" if len(blocks) == 1 else "time blocks of its own")
         + f" ({', '.join(map(str, sorted(blocks)))}; 97140 in {_blocks(manual_blocks)}): "
-        "billable with 59 or XU on 97530, the column-2 code.",
+        f"billable with {distinct_choice(profile, 'XU')} on 97530, the column-2 code.",
     )
     return effects
 
@@ -400,6 +407,15 @@ def group_with_exercise(
         )
         for s in _billable(services, "97110")
         if s.service.time_block in blocks
+    ]
+
+
+def distinct_choice(profile: PayerProfile, x_modifier: str, meaning: str = "") -> str:
+    """The distinct-service modifiers this payer takes for a reason, as an explanation names
+    them: "59 or XS (separate structure)", only the X modifier, or only 59."""
+    x_named = f"{x_modifier} ({meaning})" if meaning else x_modifier
+    return {"59-or-x": f"59 or {x_named}", "x-only": x_named, "59-only": "59"}[
+        profile.distinct_modifiers
     ]
 
 

@@ -676,16 +676,18 @@ def _wrong_x(ctx: _Context, code: str, given: frozenset[str]) -> str:
     )
     wrong = sorted(given - set(fitting) - {"59"})
     fits = " and ".join(f"{m}, {X_MEANINGS[m]}" for m in fitting)
+    takes_59 = ctx.profile.distinct_modifiers != "x-only"
     if not wrong:
         # Part of a two-reason choice (XS with XU): the X modifiers must name every reason.
         return (
-            f"{_show_mods(given)} names only part of why the service is distinct; use 59, or "
-            f"{' with '.join(fitting)}: {fits}."
+            f"{_show_mods(given)} names only part of why the service is distinct; use "
+            + ("59, or " if takes_59 else "")
+            + f"{' with '.join(fitting)}: {fits}."
         )
     said = " and ".join(f"{m} means {X_MEANINGS.get(m, 'another reason')}" for m in wrong)
     return (
-        f"{said}, which is not the reason here. The X modifier that names the reason is {fits}; "
-        "59 also works."
+        f"{said}, which is not the reason here. The X modifier that names the reason is {fits}"
+        + ("; 59 also works." if takes_59 else ".")
     )
 
 
@@ -1131,11 +1133,12 @@ def check_rounded_each_code(ctx: _Context) -> list[Finding]:
     if not ctx.cms or len(timed) < 2 or student is None:
         return []
     per_code = {c: units_for_minutes(m) for c, m in timed.items()}
-    if student != per_code or any(
-        per_code == {c: a[c] for c in timed} for a in ctx.expected.unit_result.alternatives
-    ):
-        return []
+    # A payer's cap cuts the CMS units: an answer of the CMS units before the cap missed the
+    # cap (payer-unit-cap says so), not the CMS rule.
     result = ctx.expected.unit_result
+    cms_allocations = (*result.alternatives, *(result.uncapped or ()))
+    if student != per_code or any(per_code == {c: a[c] for c in timed} for a in cms_allocations):
+        return []
     text = (
         "You rounded each code on its own minutes ("
         + ", ".join(f"{c} {m} min: {per_code[c]}" for c, m in timed.items())

@@ -958,6 +958,55 @@ def test_it_takes_only_x_modifiers_when_the_payer_says_so() -> None:
     assert "not 59: XS here" in found.message
 
 
+def test_it_never_tells_a_student_of_an_x_only_payer_that_59_works() -> None:
+    expected = derive(
+        make_service("spinal_cmt", "cervical"),
+        make_service("myofascial_release", "lumbar", minutes=20),
+        make_service("mechanical_traction", "lumbar", minutes=12, time_block=2),
+        make_service("myofascial_release", "thoracic", minutes=10, time_block=3),
+        profile=X_ONLY,
+    )
+    assert expected.modifier_reasons
+    for reason in expected.modifier_reasons:
+        assert "59" not in reason.why.replace("98940", ""), reason.why
+    for lines in (
+        [answer("98940"), answer("97140", 1, "59"), answer("97012")],
+        [answer("98940"), answer("97140", 1, "XU"), answer("97012")],
+        [answer("98940"), answer("97140", 1, "XE"), answer("97012")],
+    ):
+        for found in graded(expected, *lines, profile=X_ONLY).findings:
+            assert "59 also works" not in found.message, found.message
+            assert "59 or" not in found.message, found.message
+            assert "use 59" not in found.message, found.message
+
+
+def test_it_names_only_59_to_a_student_of_a_59_only_payer() -> None:
+    expected = derive(
+        make_service("spinal_cmt", "cervical"),
+        make_service("myofascial_release", "lumbar", minutes=20),
+        profile=ONLY_59,
+    )
+    (reason,) = expected.modifier_reasons
+    assert "billable with 59 on 97140" in reason.why and "XS" not in reason.why
+    found = the_finding(graded(expected, answer("98940"), answer("97140", 1), profile=ONLY_59),
+                        "distinct-service-modifier")  # fmt: skip
+    assert "XS" not in found.message
+
+
+def test_it_does_not_call_the_uncapped_cms_units_per_code_rounding() -> None:
+    """45 + 8 minutes: CMS and per-code both give 97110 x3 and 97140 x1; a cap of 2 per code
+    makes the key 97110 x2. A student who billed 3 missed the cap, not the CMS rule."""
+    capped = duplicate_profile(COMMERCIAL_CMS, "cap2", "Capped payer", unit_cap_per_code=2)
+    expected = derive(
+        make_service("therapeutic_exercise", minutes=45),
+        make_service("myofascial_release", "lumbar", minutes=8),
+        profile=capped,
+    )
+    result = graded(expected, answer("97110", 3), answer("97140", 1), profile=capped)
+    assert "cms-no-per-code-rounding" not in rule_ids(result)
+    assert "earns 3, but this payer" in the_finding(result, "payer-unit-cap").message
+
+
 def test_it_takes_only_59_when_the_payer_says_so() -> None:
     expected = derive(
         make_service("spinal_cmt", "cervical"),
