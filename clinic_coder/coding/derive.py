@@ -25,6 +25,7 @@ from .edits import (
     payer_modifier_skill,
     payer_modifiers,
     region_names,
+    therapy_line,
 )
 from .errors import MAX_MINUTES, BadCase, UnknownCode
 from .rules import finding
@@ -129,7 +130,7 @@ def derive_expected(
     optional = {
         code: frozenset({facts.discipline_modifier})
         for code in minutes_by_code
-        if not profile.gp_required and catalog.get(code).is_therapy
+        if not profile.gp_required and therapy_line(catalog.get(code), facts)
     }
     return ExpectedClaim(
         alternatives=tuple(alternatives),

@@ -497,13 +497,18 @@ def modifier_choices(
     return {"59-or-x": [fifty_nine, x], "x-only": [x], "59-only": [fifty_nine]}[policy]
 
 
+def therapy_line(info: CodeInfo, facts: VisitFacts) -> bool:
+    """Whether a line of this code is therapy in this visit (and so takes GP or GO): a therapy
+    code, or a "sometimes therapy" code such as dry needling when a therapist furnishes it."""
+    return info.is_therapy or (info.family in SOMETIMES_THERAPY_FAMILIES and facts.therapist)
+
+
 def payer_modifiers(
     info: CodeInfo, facts: VisitFacts, profile: PayerProfile
 ) -> list[tuple[str, str, str]]:
     """(modifier, rule id, why) for the modifiers this payer wants on a line of this code."""
     wanted: list[tuple[str, str, str]] = []
-    # Dry needling is a "sometimes therapy" code: therapy when a therapist furnishes it.
-    therapy = info.is_therapy or (info.family in SOMETIMES_THERAPY_FAMILIES and facts.therapist)
+    therapy = therapy_line(info, facts)
     discipline = facts.discipline_modifier
     plan = "an occupational therapy" if discipline == "GO" else "a physical therapy"
     if therapy and profile.gp_required:

@@ -35,7 +35,14 @@ from dataclasses import dataclass
 
 from . import diagnoses as dx_grading
 from .catalog import CMT_CODES, SPINAL_CMT_CODES, Catalog, CodeInfo, default_catalog, normalize_code
-from .edits import describe_all, g0283_rule, g0283_why, payer_modifier_skill, region_names
+from .edits import (
+    describe_all,
+    g0283_rule,
+    g0283_why,
+    payer_modifier_skill,
+    region_names,
+    therapy_line,
+)
 from .rules import RULES, finding
 from .skills import skill_for_family
 from .techniques import NEVER_97112, TECHNIQUES, Technique
@@ -792,7 +799,7 @@ def _unneeded(modifier: str, code: str, ctx: _Context) -> Finding:
         return finding("medicare-chiro-gy", text, line_code=code)
     if modifier in ("GP", "GO"):
         info = ctx.catalog.find(code)
-        therapy = bool(info and info.is_therapy)
+        therapy = bool(info and therapy_line(info, facts))
         if therapy and modifier != facts.discipline_modifier:
             text = (
                 f"{code}: {modifier} is the wrong discipline: this provider's therapy carries "

@@ -1108,3 +1108,21 @@ def test_it_explains_a_97140_that_earns_no_unit_as_its_own_line_not_a_wrong_9753
     assert "code-follows-technique" not in rule_ids(result)
     assert "97140 earns no unit" in the_finding(result, "cms-leftover-units").message
     assert "Missing: 97530 x2" in the_finding(result, "missing-line").message
+
+
+def test_it_accepts_gp_on_a_therapists_dry_needling_as_on_any_therapy_line() -> None:
+    """A therapist's 20560 is therapy (as payer_modifiers has it): GP there is what many
+    commercial payers ask for, not a mistake; on a chiropractor's 20560 it is one."""
+    for provider, right in (("physical_therapist", True), ("chiropractor", False)):
+        expected = derive(
+            make_service("dry_needling_1_2_muscles", "cervical", minutes=10),
+            make_service("therapeutic_exercise", minutes=15),
+            profile=COMMERCIAL_PER_CODE,
+            provider=provider,
+        )
+        lines = (answer("20560", 1, "GP"), answer("97110", 1, "GP"))
+        result = graded(expected, *lines, profile=COMMERCIAL_PER_CODE)
+        assert (result.score == 100) is right, (provider, result.findings)
+        if not right:
+            found = the_finding(result, "medicare-therapy-gp")
+            assert "20560 is not one" in found.message
