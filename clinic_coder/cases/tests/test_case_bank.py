@@ -25,23 +25,23 @@ CATALOG = default_catalog().with_codes(
 
 # Floors, so the bank's coverage cannot silently shrink.
 MINIMUM_CASES_PER_SKILL = {
-    "code-choice-massage": 6,
-    "code-choice-manual-therapy": 8,
-    "code-choice-neuromuscular": 6,
+    "code-choice-massage": 11,
+    "code-choice-manual-therapy": 14,
+    "code-choice-neuromuscular": 11,
     "code-choice-exercise": 4,
     "code-choice-modalities": 6,
-    "code-choice-cmt": 6,
-    "code-choice-em": 3,
-    "units-cms": 15,
-    "units-per-code": 8,
-    "untimed-codes": 12,
-    "bundling-cmt": 8,
+    "code-choice-cmt": 24,
+    "code-choice-em": 5,
+    "units-cms": 28,
+    "units-per-code": 15,
+    "untimed-codes": 20,
+    "bundling-cmt": 23,
     "bundling-therapy": 4,
-    "modifiers": 10,
-    "medicare-chiro": 6,
-    "em-with-cmt": 3,
-    "diagnosis-coding": 6,
-    "diagnosis-pointers": 6,
+    "modifiers": 25,
+    "medicare-chiro": 16,
+    "em-with-cmt": 6,
+    "diagnosis-coding": 23,
+    "diagnosis-pointers": 23,
 }
 # Cases whose key has diagnoses (box 21 and pointers).
 DIAGNOSIS_CASES = sorted(slug for slug, case in CASES.items() if case.get("diagnoses"))
