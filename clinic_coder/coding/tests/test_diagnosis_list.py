@@ -23,7 +23,7 @@ def test_it_covers_the_conditions_the_bank_needs() -> None:
         *(f"M99.0{n}" for n in range(10)),
         "M54.2", "M54.50", "M54.6", "M54.16", "M25.511", "M79.604", "M79.12",
         "S13.4XXA", "S13.4XXD", "S13.4XXS", "S16.1XXA", "S33.5XXA", "S39.012A", "S39.012D",
-        "R26.81", "R26.89", "R26.2",
+        "R26.81", "R26.89", "R26.2", "G44.86", "M26.622",
     }  # fmt: skip
     assert wanted <= codes
 
