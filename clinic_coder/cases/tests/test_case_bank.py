@@ -40,8 +40,9 @@ MINIMUM_CASES_PER_SKILL = {
     "modifiers": 10,
     "medicare-chiro": 6,
     "em-with-cmt": 3,
-    "diagnosis-coding": 6,
-    "diagnosis-pointers": 6,
+    "diagnosis-coding": 23,
+    "diagnosis-pointers": 23,
+    "code-choice-therapy-other": 4,
 }
 # Cases whose key has diagnoses (box 21 and pointers).
 DIAGNOSIS_CASES = sorted(slug for slug, case in CASES.items() if case.get("diagnoses"))
