@@ -382,14 +382,16 @@ def manual_therapy_with_activities(
     return effects
 
 
-def group_with_exercise(
+def group_with_one_on_one(
     services: Sequence[CodedService], facts: VisitFacts, profile: PayerProfile
 ) -> list[Effect]:
-    """97150 and 97110 for the same time: the time was group time, billed once, as 97150.
+    """97150 and a one-on-one timed code for the same time: the time was group time, billed
+    once, as 97150.
 
     A patient is either in the group or one-on-one with the provider; minutes the note puts in
     the group's time block are group minutes whatever else it calls them (CPT: 97150 is for
-    two or more patients; 97110 is one-on-one). In another time block 97110 is billed as usual.
+    two or more patients; the timed codes are one-on-one). In another time block the timed
+    code is billed as usual.
     """
     group = _billable(services, "97150")
     if not group:
@@ -400,13 +402,17 @@ def group_with_exercise(
             s.index,
             "exclude",
             "group-therapy-not-one-on-one",
-            f"97110 for {describe(s)} is in time block {s.service.time_block}, the time of the "
-            "group therapy (97150): the same time is never billed both as group and as "
-            "one-on-one exercise, so it is the group's, and 97110 is not billed." + _left_out(s),
+            f"{s.code} for {describe(s)} is in time block {s.service.time_block}, the time of "
+            "the group therapy (97150): the same time is never billed both as group and as "
+            f"one-on-one {s.code}, so it is the group's, and {s.code} is not billed."
+            + _left_out(s),
             by="97150",
         )
-        for s in _billable(services, "97110")
-        if s.service.time_block in blocks
+        for s in services
+        if s.billable
+        and s.code != "97150"
+        and s.counted_minutes is not None
+        and s.service.time_block in blocks
     ]
 
 
@@ -447,7 +453,7 @@ EDITS: tuple[Edit, ...] = (
     cmt_with_massage_or_reeducation,
     traction_with_manual_therapy,
     manual_therapy_with_activities,
-    group_with_exercise,
+    group_with_one_on_one,
 )
 
 

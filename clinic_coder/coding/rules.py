@@ -143,8 +143,8 @@ _ALL: tuple[Rule, ...] = (
         "group-therapy-not-one-on-one",
         "Group therapy (97150) is not one-on-one time",
         "97150 is for a provider treating two or more patients at once: untimed, one unit, and "
-        "its minutes never join the timed minutes. The same time is never billed also as "
-        "one-on-one exercise (97110).",
+        "its minutes never join the timed minutes. The same time is never billed also as a "
+        "one-on-one timed service (97110, 97112, 97140 and the like).",
         f"CPT descriptor of 97150, paraphrased; {SRC_CMS_UNITS} (group therapy is untimed)",
         "code-choice-therapy-other",
     ),

@@ -810,6 +810,27 @@ def test_it_never_bills_97110_for_the_time_of_the_group() -> None:
 
 
 @pytest.mark.parametrize(
+    ("technique", "code"),
+    [("balance_training", "97112"), ("gait_training", "97116"), ("joint_mobilization", "97140")],
+)
+def test_it_never_bills_any_one_on_one_timed_code_for_the_time_of_the_group(
+    technique: str, code: str
+) -> None:
+    same = derive(
+        make_service("group_therapy", minutes=30, time_block=1),
+        make_service(technique, "lower_extremity", minutes=20, time_block=1),
+    )
+    assert codes(same.claim) == ["97150"]
+    assert same.services[1].excluded_by == "group-therapy-not-one-on-one"
+    assert f"one-on-one {code}" in same.services[1].excluded_because
+    apart = derive(
+        make_service("group_therapy", minutes=30, time_block=1),
+        make_service(technique, "lower_extremity", minutes=20, time_block=2),
+    )
+    assert sorted(codes(apart.claim)) == sorted(["97150", code])
+
+
+@pytest.mark.parametrize(
     ("technique", "code", "provider"),
     [
         ("pt_evaluation", "97162", "physical_therapist"),

@@ -1126,3 +1126,12 @@ def test_it_accepts_gp_on_a_therapists_dry_needling_as_on_any_therapy_line() -> 
         if not right:
             found = the_finding(result, "medicare-therapy-gp")
             assert "20560 is not one" in found.message
+
+
+def test_it_does_not_call_a_capped_key_a_misread_band() -> None:
+    """23 minutes of massage earn 2 units on their own; a cap of 1 per code makes the key 1,
+    which is right, not a band misread (found by the property test of the key's own claims)."""
+    capped = duplicate_profile(COMMERCIAL_PER_CODE, "cap1", "Code cap", unit_cap_per_code=1)
+    expected = derive(make_service("effleurage", "cervical", minutes=23), profile=capped)
+    result = graded(expected, answer("97124", 1), profile=capped)
+    assert result.score == 100 and result.findings == ()
