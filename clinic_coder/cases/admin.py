@@ -1,9 +1,11 @@
 from django.contrib import admin
 
+from clinic_coder.admin_inlines import LabelledTabularInline
+
 from .models import Case, CaseSet, CaseSetItem, DocumentedService
 
 
-class DocumentedServiceInline(admin.TabularInline):
+class DocumentedServiceInline(LabelledTabularInline):
     model = DocumentedService
     extra = 0
 
@@ -17,7 +19,7 @@ class CaseAdmin(admin.ModelAdmin):
     inlines = [DocumentedServiceInline]
 
 
-class CaseSetItemInline(admin.TabularInline):
+class CaseSetItemInline(LabelledTabularInline):
     model = CaseSetItem
     extra = 0
     autocomplete_fields = ["case"]

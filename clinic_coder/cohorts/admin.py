@@ -1,9 +1,11 @@
 from django.contrib import admin
 
+from clinic_coder.admin_inlines import LabelledTabularInline
+
 from .models import Assignment, Cohort, Enrollment
 
 
-class EnrollmentInline(admin.TabularInline):
+class EnrollmentInline(LabelledTabularInline):
     model = Enrollment
     extra = 0
     autocomplete_fields = ["student"]

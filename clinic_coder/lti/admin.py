@@ -1,9 +1,11 @@
 from django.contrib import admin
 
+from clinic_coder.admin_inlines import LabelledTabularInline
+
 from .models import Deployment, LtiAssignment, LtiContext, LtiUser, Passback, Platform, ToolKey
 
 
-class DeploymentInline(admin.TabularInline):
+class DeploymentInline(LabelledTabularInline):
     model = Deployment
     extra = 1
 
