@@ -60,6 +60,16 @@ def make_case(*, slug: str = "neck-release", services: list[dict] | None = None,
     return case
 
 
+def make_payer_profile(*, owner, name: str = "Strict payer", **settings: object):
+    """An instructor's own payer profile: a commercial CMS payer unless settings say otherwise."""
+    from clinic_coder.cases.models import PayerProfile
+
+    fields = {"unit_method": "cms", "based_on": "commercial-cms"} | settings
+    profile = PayerProfile(name=name, owner=owner, **fields)
+    profile.save_new()
+    return profile
+
+
 def make_case_set(*, slug: str = "basics", cases=(), **overrides):
     from clinic_coder.cases.models import CaseSet, CaseSetItem
 

@@ -17,6 +17,7 @@ from tests.urlwalk import PERSONAS, build_world, outcome, request_and_undo, url_
 C = {"pk": "cohort"}
 A = {"pk": "assignment"}
 CASE = {"slug": "case"}
+PAYER = {"key": "profile"}  # Ines's own payer profile
 TEACH = {"cohort_id": "cohort"}
 LINK = {"uidb64": "uid", "token": "token"}  # a forged password link
 
@@ -80,6 +81,11 @@ MATRIX = {
     "cases:apply_case_import": ({}, "L33355335", "L333oo33o"),
     "cases:cancel_case_import": ({}, "L33355335", "L333oo33o"),
     "cases:case_set_list": ({}, "L333oo33o", "L333oo33o"),
+    # Another instructor's own profile is not found; an empty form comes back with its errors.
+    "cases:payer_profile_list": ({}, "L333oo33o", "L33355335"),
+    "cases:duplicate_payer_profile": (PAYER, "L333o433o", "L333o433o"),
+    "cases:edit_payer_profile": (PAYER, "L333o433o", "L333o433o"),
+    "cases:delete_payer_profile": (PAYER, "L33355335", "L333o433o"),
     "cases:create_case_set": ({}, "L333oo33o", "L333oo33o"),
     "cases:edit_case_set": ({"slug": "set"}, "L333o333o", "L333o333o"),
     "cases:reorder_case_set": ({"slug": "set"}, "L333o333o", "L333o333o"),

@@ -44,9 +44,10 @@ def build_world(people) -> World:
     """The `people` personas plus Carol (a student in both cohorts) and Sam (cohort B's
     supervisor); Ines's published case in a set assigned to both cohorts; an attempt by Alice
     in cohort A's assignment, with a notice that its score changed; an invitation for Bob to
-    cohort A."""
+    cohort A; Ines's own payer profile."""
     from django.utils import timezone
 
+    from clinic_coder.cases.models import PayerProfile
     from clinic_coder.catalog.loading import load_catalog
     from clinic_coder.cohorts.models import Enrollment, Invitation
     from clinic_coder.practice.models import Attempt, ScoreNotice
@@ -69,6 +70,9 @@ def build_world(people) -> World:
         student=people.alice, attempt=Attempt.objects.get(), cause="manual_credit",
         old_score=70, new_score=100, reason="Accepted.", created_at=timezone.now(),
     )  # fmt: skip
+    profile = PayerProfile(name="X only", unit_method="cms", distinct_modifiers="x-only")
+    profile.owner = people.ines
+    profile.save_new()
     invitation = Invitation.objects.create(cohort=people.cohort_a, student=people.bob)
     sign_off = SignOff.objects.create(
         student=people.alice,
@@ -96,6 +100,7 @@ def build_world(people) -> World:
         "sign_off": sign_off.pk,
         "case": case.slug,
         "set": case_set.slug,
+        "profile": profile.key,
         "zero": 0,
         "uid": "MQ",
         "token": "forged-token",

@@ -15,10 +15,10 @@ from clinic_coder.coding.catalog import Catalog
 from clinic_coder.coding.derive import derive_expected
 from clinic_coder.coding.diagnoses import MAX_DIAGNOSES, default_diagnoses
 from clinic_coder.coding.errors import BadCase
-from clinic_coder.coding.profiles import PROFILES, get_profile
 from clinic_coder.coding.skills import SKILLS
 from clinic_coder.coding.techniques import TECHNIQUES
 from clinic_coder.coding.types import REGIONS
+from clinic_coder.coding.types import PayerProfile as EngineProfile
 from clinic_coder.coding.variants import note_problems
 from clinic_coder.parsing import whole_number
 
@@ -30,6 +30,7 @@ from .models import (
     CaseSetItem,
     Difficulty,
     DocumentedService,
+    PayerProfile,
     minute_range,
 )
 
@@ -38,7 +39,9 @@ VERSION = 1
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 # Paths under /cases/ that a case slug must not take (a test checks this against cases/urls.py).
-RESERVED_SLUGS = frozenset({"new", "preview", "export", "import", "service-row", "sets"})
+RESERVED_SLUGS = frozenset(
+    {"new", "preview", "export", "import", "service-row", "sets", "payer-profiles"}
+)
 # Longest text per field, as the database columns (or, for free text, good sense) allow.
 TEXT_LIMITS = {"slug": 80, "title": 160, "note": 20_000, "teaching_point": 5_000, "key": 30}
 MAX_TEXT = 20_000
@@ -100,8 +103,12 @@ def export_bank(cases, case_sets=()) -> dict:
 # --- validation --------------------------------------------------------------------------
 
 
-def validate_bank(data: object) -> list[str]:
-    """Every problem in the file, each naming where it is. An empty list means valid."""
+def validate_bank(data: object, *, user: object = None) -> list[str]:
+    """Every problem in the file, each naming where it is. An empty list means valid.
+
+    A case names its payer profile by key: a built-in, or one of the importing user's own
+    (any profile of the site when no user imports, as the shipped bank is loaded).
+    """
     if not isinstance(data, dict):
         return ["The file must hold a JSON object with 'format', 'version' and 'cases'."]
     errors = structure_problems(data)
@@ -116,11 +123,13 @@ def validate_bank(data: object) -> list[str]:
         return [*errors, "'cases' must be a list of cases."]
     seen = set()
     catalog = current_catalog()
+    rows = PayerProfile.objects.all() if user is None else PayerProfile.objects.usable_by(user)
+    profiles = {row.key: row.to_engine() for row in rows}
     for number, case in enumerate(cases, start=1):
         slug = case.get("slug") if isinstance(case, dict) else None
         named = f" ({shown(slug, quote=False)})" if isinstance(slug, str) else ""
         where = f"Case {number}{named}"
-        errors += validate_case(case, where, catalog)
+        errors += validate_case(case, where, catalog, profiles)
         if isinstance(slug, str):
             if slug in seen:
                 errors.append(f"{where}: slug {slug!r} appears twice in the file.")
@@ -159,7 +168,9 @@ def validate_bank(data: object) -> list[str]:
     return errors
 
 
-def validate_case(case: object, where: str, catalog: Catalog) -> list[str]:
+def validate_case(
+    case: object, where: str, catalog: Catalog, profiles: dict[str, EngineProfile]
+) -> list[str]:
     if not isinstance(case, dict):
         return [f"{where}: must be an object."]
     errors = [f"{where}: unknown field {shown(n)}." for n in sorted(set(case) - CASE_FIELDS)]
@@ -177,8 +188,13 @@ def validate_case(case: object, where: str, catalog: Catalog) -> list[str]:
             errors.append(f"{where}, field {name!r}: at most {TEXT_LIMITS[name]} characters.")
     if case.get("difficulty") not in Difficulty.values:
         errors.append(f"{where}, field 'difficulty': one of {', '.join(Difficulty.values)}.")
-    if not _one_of(case.get("payer_profile"), PROFILES):
-        errors.append(f"{where}, field 'payer_profile': one of {', '.join(PROFILES)}.")
+    if not _one_of(case.get("payer_profile"), profiles):
+        errors.append(
+            f"{where}, field 'payer_profile': unknown payer profile "
+            f"{shown(case.get('payer_profile'))}. Use one of {', '.join(sorted(profiles))}; "
+            "a profile of your own must first exist on this site (duplicate a built-in one "
+            "on the Payer profiles page)."
+        )
     if case.get("status", "published") not in Case.Status.values:
         errors.append(f"{where}, field 'status': 'draft' or 'published'.")
     skills = case.get("skills")
@@ -221,7 +237,7 @@ def validate_case(case: object, where: str, catalog: Catalog) -> list[str]:
             for problem in note_problems(note, minutes, publishing=publishing)
         ]
     if not errors:
-        errors += _validate_codable(case, where, catalog)
+        errors += _validate_codable(case, where, catalog, profiles[case["payer_profile"]])
     return errors
 
 
@@ -384,7 +400,9 @@ def _validate_facts(facts: object, where: str) -> list[str]:
     return errors
 
 
-def _validate_codable(case: dict, where: str, catalog: Catalog) -> list[str]:
+def _validate_codable(
+    case: dict, where: str, catalog: Catalog, profile: EngineProfile
+) -> list[str]:
     """The engine must be able to derive a key at both ends of every range."""
     case_obj, services = Case.from_json(case)
     for end in (0, 1):
@@ -397,7 +415,7 @@ def _validate_codable(case: dict, where: str, catalog: Catalog) -> list[str]:
             derive_expected(
                 [s.to_engine(minutes.get(s.key)) for s in services],
                 case_obj.facts,
-                get_profile(case_obj.payer_profile),
+                profile,
                 catalog,
             )
         except BadCase as error:
@@ -555,7 +573,7 @@ def plan_import(data: dict, *, user: object, now: datetime.datetime) -> ImportPl
 @transaction.atomic
 def import_bank(data: object, *, user=None) -> ImportResult:
     """Create or update the file's cases and sets by slug; raise ImportFailed, saving nothing."""
-    errors = validate_bank(data)
+    errors = validate_bank(data, user=user)
     if not errors and user is not None:
         errors = ownership_problems(data, user)
     if errors:

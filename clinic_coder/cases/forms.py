@@ -20,7 +20,6 @@ from clinic_coder.coding.catalog import Catalog
 from clinic_coder.coding.derive import derive_expected
 from clinic_coder.coding.diagnoses import normalize_dx
 from clinic_coder.coding.errors import BadCase
-from clinic_coder.coding.profiles import get_profile
 from clinic_coder.coding.types import REGIONS, ExpectedClaim
 from clinic_coder.coding.variants import note_problems as variant_note_problems
 
@@ -35,11 +34,24 @@ from .exchange import (
     validate_diagnoses,
     validate_key_override,
 )
-from .models import SKILL_CHOICES, Case, CaseVariant, Difficulty, DocumentedService
+from .models import SKILL_CHOICES, Case, CaseVariant, Difficulty, DocumentedService, PayerProfile
 
 REGION_CHOICES = [(r, r.replace("_", " ").capitalize()) for r in REGIONS]
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 SERVICES_PREFIX = "services"
+
+
+def payer_profile_choices(user: object, *, keep: str = "") -> list[tuple[str, list]]:
+    """The profiles a user may pick, grouped: the built-ins, then their own. keep: the key
+    already chosen, kept even if it is not theirs (a co-editor's case may name its owner's)."""
+    rows = PayerProfile.objects.usable_by(user)
+    if keep:
+        rows = rows | PayerProfile.objects.filter(key=keep)
+    rows = list(rows.order_by("name", "pk"))
+    own_label = "Instructors' own profiles" if user.is_admin else "Your own profiles"
+    groups = [("Built-in profiles", [(p.key, p.name) for p in rows if p.builtin])]
+    own = [(p.key, p.name) for p in rows if not p.builtin]
+    return [*groups, (own_label, own)] if own else groups
 
 
 class CaseForm(forms.ModelForm):
@@ -85,7 +97,7 @@ class CaseForm(forms.ModelForm):
             "abn_signed", "em_separately_identifiable", "over_therapy_threshold",
             "assistant_performed", "note", "teaching_point", "key_override_reason",
         ]  # fmt: skip
-        labels = {"payer_profile": "Payer profile", "key_override_reason": "Why your own key"}
+        labels = {"key_override_reason": "Why your own key"}
         help_texts = {
             "teaching_point": "What a student should take away; shown after grading.",
             "key_override_reason": "Required with your own key; students see it with the key.",
@@ -95,8 +107,14 @@ class CaseForm(forms.ModelForm):
             "teaching_point": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, user: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["payer_profile"] = forms.ChoiceField(
+            label="Payer profile",
+            choices=payer_profile_choices(user, keep=self.instance.payer_profile),
+            help_text="The payer whose rules the key follows: a built-in profile or one of "
+            "your own (Payer profiles, beside Case sets).",
+        )
         # The same limits as the case-bank import, so what is saved here exports and imports.
         for name in ("note", "teaching_point"):
             _limit(self.fields[name], TEXT_LIMITS[name])
@@ -266,8 +284,13 @@ ServiceFormSet = inlineformset_factory(
 )
 
 
-def case_forms(data: QueryDict | None, case: Case) -> tuple[CaseForm, BaseServiceFormSet]:
-    return CaseForm(data, instance=case), ServiceFormSet(data, instance=case, prefix="services")
+def case_forms(
+    data: QueryDict | None, case: Case, *, user: object
+) -> tuple[CaseForm, BaseServiceFormSet]:
+    return (
+        CaseForm(data, instance=case, user=user),
+        ServiceFormSet(data, instance=case, prefix="services"),
+    )
 
 
 def with_another_service(data: QueryDict) -> QueryDict:
@@ -300,7 +323,7 @@ def derive_at(
     return derive_expected(
         [s.to_engine(minutes.get(s.key)) for s in services],
         case.facts,
-        get_profile(case.payer_profile),
+        PayerProfile.objects.for_grading(case.payer_profile),
         catalog,
     )
 

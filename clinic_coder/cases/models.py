@@ -7,20 +7,23 @@ import json
 import random
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
+from django.utils.text import slugify
 
 from clinic_coder.catalog.models import current_catalog
 from clinic_coder.coding import variants
 from clinic_coder.coding.catalog import Catalog
 from clinic_coder.coding.derive import derive_expected
 from clinic_coder.coding.diagnoses import with_diagnoses
-from clinic_coder.coding.profiles import PROFILES, get_profile
+from clinic_coder.coding.errors import UnknownProfile
+from clinic_coder.coding.profiles import SETTINGS, profile_from_dict
 from clinic_coder.coding.skills import SKILLS
 from clinic_coder.coding.techniques import TECHNIQUES
-from clinic_coder.coding.types import ClaimLine, ExpectedClaim, PayerProfile, VisitFacts
+from clinic_coder.coding.types import ClaimLine, ExpectedClaim, VisitFacts
 from clinic_coder.coding.types import DocumentedService as EngineService
 from clinic_coder.coding.types import Finding as EngineFinding
+from clinic_coder.coding.types import PayerProfile as EngineProfile
 
 # A case file's facts when it leaves them out.
 FACT_DEFAULTS = {
@@ -33,7 +36,6 @@ FACT_DEFAULTS = {
 }
 MAX_MINUTES = 240
 
-PROFILE_CHOICES = [(key, profile.name) for key, profile in PROFILES.items()]
 SKILL_CHOICES = list(SKILLS.items())
 TECHNIQUE_CHOICES = sorted(
     ((key, f"{t.name} ({t.code or 'code given'})") for key, t in TECHNIQUES.items()),
@@ -56,6 +58,221 @@ class Provider(models.TextChoices):
 class Care(models.TextChoices):
     ACTIVE = "active", "Active / corrective care"
     MAINTENANCE = "maintenance", "Maintenance care"
+
+
+class PayerProfileQuerySet(models.QuerySet):
+    def usable_by(self, user: settings.AUTH_USER_MODEL) -> "PayerProfileQuerySet":
+        """Profiles a user may see, pick for a case or an assignment, and duplicate: the
+        built-ins and their own; any, for an admin."""
+        if user.is_admin:
+            return self
+        return self.filter(models.Q(builtin=True) | models.Q(owner=user))
+
+    def editable_by(self, user: settings.AUTH_USER_MODEL) -> "PayerProfileQuerySet":
+        """Profiles a user may change or delete: their own; any but the built-ins, for an
+        admin. Built-ins come from fixtures/payer_profiles.json and are read-only here."""
+        custom = self.filter(builtin=False)
+        return custom if user.is_admin else custom.filter(owner=user)
+
+    def for_grading(self, key: str) -> EngineProfile:
+        """The engine's profile for a key, as its row has it now."""
+        row = self.filter(key=key).first()
+        if row is None:
+            raise UnknownProfile(key, self.filter(builtin=True).values_list("key", flat=True))
+        return row.to_engine()
+
+
+class PayerProfile(models.Model):
+    """How one payer wants a claim. The engine reads it as its own dataclass (to_engine).
+
+    Built-in profiles are loaded from fixtures/payer_profiles.json (loading.py) and have no
+    owner; an instructor's own profile starts as a copy of one and is theirs to change. Cases
+    and assignments name a profile by its key. An attempt keeps a copy of the settings it was
+    graded with (Attempt.payer_settings), so changing a profile later never rewrites it.
+    """
+
+    class UnitMethod(models.TextChoices):
+        CMS = "cms", "CMS 8-minute rule: timed minutes pooled"
+        PER_CODE = "per-code", "Per code: each timed code on its own minutes"
+
+    class DistinctModifiers(models.TextChoices):
+        FIFTY_NINE_OR_X = "59-or-x", "59 or the fitting X modifier (XE, XS, XP, XU)"
+        X_ONLY = "x-only", "Only the X modifiers; 59 is refused"
+        FIFTY_NINE_ONLY = "59-only", "Only 59; the X modifiers are refused"
+
+    class EstimCode(models.TextChoices):
+        CPT = "97014", "97014 (CPT)"
+        HCPCS = "G0283", "G0283 (Medicare's HCPCS code)"
+
+    key = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(
+        max_length=120,
+        help_text="How the profile is listed when you pick the payer of a case or assignment.",
+    )
+    description = models.TextField(
+        blank=True,
+        help_text="Students read it beside the visit note as the payer's rules: say in a "
+        "sentence or two what this payer wants.",
+    )
+    unit_method = models.CharField(
+        "Unit method",
+        max_length=10,
+        choices=UnitMethod.choices,
+        help_text="How minutes become units of the timed codes. CMS: the visit's timed minutes "
+        "are added up and the 8-minute table gives the units, shared out by minutes. Per code: "
+        "each timed code gets units from its own minutes alone, so the same visit can earn "
+        "more units.",
+    )
+    medicare = models.BooleanField(
+        "Medicare rules",
+        default=False,
+        help_text="The claim follows Medicare's coverage rules: AT on manipulation for active "
+        "care, GA, GZ or GY where Medicare will not pay, hot or cold packs (97010) never paid "
+        "on their own. A Medicare profile also requires GP and uses G0283.",
+    )
+    ncci_edits = models.BooleanField(
+        "NCCI edits",
+        default=True,
+        help_text="On: the national edits for pairs of codes on one visit apply (manual "
+        "therapy, massage or re-education beside manipulation; traction beside manual "
+        "therapy): on the same region the second code is left off, elsewhere it needs a "
+        "distinct-service modifier. Off: none of these pairs is bundled or needs a modifier.",
+    )
+    same_region_97124_97112_bundled_with_cmt = models.BooleanField(
+        "No 97124 or 97112 on a region manipulated with CMT",
+        default=True,
+        help_text="On: massage (97124) and neuromuscular re-education (97112) on a spinal "
+        "region that was also manipulated are left off the claim. Off: they are billed there, "
+        "marked as distinct with 59 or an X modifier. Only with NCCI edits on.",
+    )
+    distinct_modifiers = models.CharField(
+        "Distinct-service modifiers",
+        max_length=10,
+        choices=DistinctModifiers.choices,
+        default=DistinctModifiers.FIFTY_NINE_OR_X,
+        help_text="Which modifier a line needs to be billed beside a code it would otherwise be "
+        "bundled with. A modifier this payer does not take is marked wrong.",
+    )
+    unit_cap_per_visit = models.PositiveSmallIntegerField(
+        "Most timed units per visit",
+        null=True,
+        blank=True,
+        help_text="The claim bills at most this many units of timed codes in one visit; units "
+        "above it are dropped, from whichever lines the coder chooses. Empty: no cap.",
+    )
+    unit_cap_per_code = models.PositiveSmallIntegerField(
+        "Most units of one timed code",
+        null=True,
+        blank=True,
+        help_text="No timed code is billed with more units than this in one visit. Empty: no cap.",
+    )
+    unattended_estim_code = models.CharField(
+        "Code for unattended e-stim",
+        max_length=5,
+        choices=EstimCode.choices,
+        default=EstimCode.CPT,
+        help_text="The code billed for electrical stimulation given without one-on-one "
+        "attendance: the other code is marked wrong.",
+    )
+    gp_required = models.BooleanField(
+        "GP required",
+        default=False,
+        help_text="On: every therapy code needs GP (services under a physical therapy plan "
+        "of care), and a line without it loses credit. Off: GP may be added but is not needed.",
+    )
+    builtin = models.BooleanField(default=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        # A departed instructor's profile stays: cases may still name it.
+        on_delete=models.SET_NULL,
+        related_name="payer_profiles",
+    )
+    based_on = models.CharField(max_length=40, blank=True, help_text="The key it was copied from.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PayerProfileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-builtin", "name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(builtin=False) | models.Q(owner__isnull=True),
+                name="builtin_profile_has_no_owner",
+            ),
+            # Medicare's own rules, not a payer's choice (coding/profiles.py says the same).
+            models.CheckConstraint(
+                condition=models.Q(medicare=False)
+                | models.Q(gp_required=True, unattended_estim_code="G0283"),
+                name="medicare_profile_requires_gp_and_g0283",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit_cap_per_visit__isnull=True)
+                | models.Q(unit_cap_per_visit__gte=1),
+                name="unit_cap_per_visit_at_least_one",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit_cap_per_code__isnull=True)
+                | models.Q(unit_cap_per_code__gte=1),
+                name="unit_cap_per_code_at_least_one",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def to_engine(self) -> EngineProfile:
+        """The engine's dataclass, every setting checked as a profile from a file is."""
+        return profile_from_dict(
+            {f.name: getattr(self, f.name) for f in dataclasses.fields(EngineProfile)}
+        )
+
+    @staticmethod
+    def settings_of(profile: EngineProfile) -> dict:
+        """The model's fields for an engine profile (all but its key)."""
+        return {k: v for k, v in dataclasses.asdict(profile).items() if k != "key"}
+
+    def setting_rows(self) -> list[tuple[str, str]]:
+        """Each setting (not the name and description) in words: (label, value)."""
+        rows = []
+        for name in SETTINGS:
+            field, value = self._meta.get_field(name), getattr(self, name)
+            if field.choices:
+                value = getattr(self, f"get_{name}_display")()
+            elif isinstance(value, bool):
+                value = "Yes" if value else "No"
+            elif value is None:
+                value = "No cap"
+            rows.append((str(field.verbose_name).capitalize(), str(value)))
+        return rows
+
+    def save_new(self) -> None:
+        """Save a new profile of an instructor's under a free key made from its name."""
+        base = "custom-" + (slugify(self.name)[:26].strip("-") or "profile")
+        for number in range(1, 1000):
+            self.key = base if number == 1 else f"{base}-{number}"
+            if PayerProfile.objects.filter(key=self.key).exists():
+                continue
+            try:
+                with transaction.atomic():
+                    self.save()
+                return
+            except IntegrityError:
+                if not PayerProfile.objects.filter(key=self.key).exists():
+                    raise  # Not the key: a setting the database refuses.
+                # The key was taken by another request at the same moment: try the next.
+        raise IntegrityError(f"No free key for a payer profile named {self.name!r}.")
+
+    def cases_using(self) -> "CaseQuerySet":
+        return Case.objects.filter(payer_profile=self.key)
+
+    def assignments_using(self) -> models.QuerySet:
+        # Assignments live in cohorts, above this app: reached through the case set's reverse
+        # relation, never imported (as Case.held_open_in does).
+        assignments = CaseSet.assignments.rel.related_model.objects
+        return assignments.filter(payer_profile=self.key)
 
 
 class CaseQuerySet(models.QuerySet):
@@ -91,6 +308,11 @@ class CaseQuerySet(models.QuerySet):
             held.setdefault(slug, []).append((case_set, cohort))
         return held
 
+    def with_profile_names(self) -> "CaseQuerySet":
+        """Each case with its payer profile's name (Case.payer_profile_name), in one query."""
+        names = PayerProfile.objects.filter(key=models.OuterRef("payer_profile")).values("name")
+        return self.annotate(profile_name=models.Subquery(names[:1]))
+
     def exercising(self, *skills: str) -> "CaseQuerySet":
         """Cases that exercise any of these skills."""
         # Skills live in a JSON list; a containment lookup is not portable to SQLite.
@@ -111,7 +333,8 @@ class Case(models.Model):
     title = models.CharField(max_length=160)
     note = models.TextField(help_text="The visit note. Write {key} where a service's minutes go.")
     difficulty = models.CharField(max_length=10, choices=Difficulty.choices)
-    payer_profile = models.CharField(max_length=40, choices=PROFILE_CHOICES)
+    # The key of a PayerProfile (a built-in or an instructor's own): keys travel in case files.
+    payer_profile = models.CharField(max_length=40)
     skills = models.JSONField(default=list, blank=True)
     teaching_point = models.TextField()
     provider = models.CharField(
@@ -193,6 +416,14 @@ class Case(models.Model):
         return [SKILLS.get(key, key) for key in self.skills]
 
     @property
+    def payer_profile_name(self) -> str:
+        """The payer profile by name; its key if no profile has it (any more)."""
+        if "profile_name" in self.__dict__:  # CaseQuerySet.with_profile_names()
+            return self.profile_name or self.payer_profile
+        names = PayerProfile.objects.filter(key=self.payer_profile).values_list("name", flat=True)
+        return names.first() or self.payer_profile
+
+    @property
     def owner_label(self) -> str:
         return str(self.owner) if self.owner_id else "the site's administrators"
 
@@ -252,7 +483,7 @@ class Case(models.Model):
         seed: int,
         catalog: Catalog | None = None,
         services: list["DocumentedService"] | None = None,
-        profile: PayerProfile | None = None,
+        profile: EngineProfile | None = None,
         note: str | None = None,
     ) -> "CaseVariant":
         """The note and key of one variant. Same seed, same text and key, always.
@@ -261,7 +492,7 @@ class Case(models.Model):
         note, the note as already rendered (a stored attempt's: it is never rendered again).
         """
         catalog = catalog or current_catalog()
-        profile = profile or get_profile(self.payer_profile)
+        profile = profile or PayerProfile.objects.for_grading(self.payer_profile)
         services = list(self.services.all()) if services is None else services
         minutes = self.draw_minutes(seed, services)
         engine_services = [s.to_engine(minutes.get(s.key)) for s in services]
@@ -424,7 +655,7 @@ class CaseVariant:
         seed: int,
         minutes: dict,
         note: str,
-        profile: PayerProfile,
+        profile: EngineProfile,
         expected: ExpectedClaim,
         services: list["DocumentedService"] = (),
     ) -> None:
@@ -651,7 +882,7 @@ class CaseRevision(models.Model):
         return self.attempts.exists()
 
     def variant(
-        self, seed: int, catalog: Catalog | None = None, profile: PayerProfile | None = None
+        self, seed: int, catalog: Catalog | None = None, profile: EngineProfile | None = None
     ) -> CaseVariant:
         case, services = Case.from_json(self.content)
         return case.variant(seed, catalog, services=services, profile=profile)
@@ -663,7 +894,7 @@ class CaseRevision(models.Model):
         *,
         seed: int,
         catalog: Catalog | None = None,
-        profile: PayerProfile | None = None,
+        profile: EngineProfile | None = None,
     ) -> CaseVariant:
         """A note already shown to a student (its text and its documented facts, as the
         attempt stored them), keyed with this revision's coding choices.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_profiles
 
 # Fixed paths come before "<slug>/", and forms.RESERVED_SLUGS keeps cases off them.
 app_name = "cases"
@@ -15,6 +15,22 @@ urlpatterns = [
     path("import/preview/", views.preview_case_import, name="preview_case_import"),
     path("import/apply/", views.apply_case_import, name="apply_case_import"),
     path("import/cancel/", views.cancel_case_import, name="cancel_case_import"),
+    path("payer-profiles/", views_profiles.payer_profile_list, name="payer_profile_list"),
+    path(
+        "payer-profiles/<slug:key>/duplicate/",
+        views_profiles.duplicate_payer_profile,
+        name="duplicate_payer_profile",
+    ),
+    path(
+        "payer-profiles/<slug:key>/edit/",
+        views_profiles.edit_payer_profile,
+        name="edit_payer_profile",
+    ),
+    path(
+        "payer-profiles/<slug:key>/delete/",
+        views_profiles.delete_payer_profile,
+        name="delete_payer_profile",
+    ),
     path("sets/", views.case_set_list, name="case_set_list"),
     path("sets/new/", views.create_case_set, name="create_case_set"),
     path("sets/<slug:slug>/edit/", views.edit_case_set, name="edit_case_set"),

@@ -63,7 +63,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def _filtered_cases(form: CaseFilterForm) -> list[Case]:
     form.is_valid()  # A bad filter shows its error; the valid ones still apply.
     data = form.cleaned_data
-    cases = Case.objects.prefetch_related("services")
+    cases = Case.objects.with_profile_names().prefetch_related("services")
     if not data.get("archived"):
         cases = cases.current()
     if data.get("q"):
@@ -131,7 +131,7 @@ def _author_case(request: HttpRequest, case: Case) -> HttpResponse:
     adding = data is not None and "add_service" in data
     if adding:
         data = with_another_service(data)
-    case_form, formset = case_forms(data, case)
+    case_form, formset = case_forms(data, case, user=request.user)
     if adding:  # The page reloads: put the keyboard in the new row.
         formset.forms[-1].fields["technique"].widget.attrs["autofocus"] = True
     context |= {"case_form": case_form, "formset": formset}
@@ -176,7 +176,7 @@ def preview_case(request: HttpRequest) -> HttpResponse:
     """The live key preview (htmx) of the case form as posted; nothing is saved."""
     slug = request.GET.get("case")
     case = _case_or_404(slug) if slug else Case()
-    case_form, formset = case_forms(request.POST, case)
+    case_form, formset = case_forms(request.POST, case, user=request.user)
     seed = SeedForm.from_query(request.POST).seed_or_default()
     result = preview(case_form, formset, seed, current_catalog())
     return render(request, "cases/case_form.html#preview", {"preview": result})
@@ -397,7 +397,7 @@ def import_cases(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST, request.FILES) if posted else ImportForm()
     errors = []
     if posted and form.is_valid():
-        errors = validate_bank(form.cleaned_data["file"])
+        errors = validate_bank(form.cleaned_data["file"], user=request.user)
         if not errors:
             request.session[PENDING_IMPORT] = {
                 "id": uuid.uuid4().hex,

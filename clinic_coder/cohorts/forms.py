@@ -18,6 +18,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from clinic_coder.accounts.models import Role
+from clinic_coder.cases.forms import payer_profile_choices
 from clinic_coder.parsing import whole_number
 
 from . import roster
@@ -284,16 +285,21 @@ class AssignmentForm(forms.ModelForm):
             "feedback": "Show feedback",
         }
 
-    def __init__(self, *args: object, cohort: Cohort, **kwargs: object) -> None:
+    def __init__(self, *args: object, cohort: Cohort, user: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         zone = zoneinfo.ZoneInfo(cohort.time_zone)
         _zoned(self, zone, "opens_at", "due_at")
         for name in ("opens_at", "due_at"):
             self.fields[name].help_text = f"In the cohort's time zone, {cohort.time_zone}."
-        self.fields["payer_profile"].choices = [
-            ("", "Each case's own payer"),
-            *[c for c in self.fields["payer_profile"].choices if c[0]],
-        ]
+        self.fields["payer_profile"] = forms.ChoiceField(
+            label="Payer profile",
+            required=False,
+            choices=[
+                ("", "Each case's own payer"),
+                *payer_profile_choices(user, keep=self.instance.payer_profile),
+            ],
+            help_text="Code every case of the set for this payer, or leave each case's own.",
+        )
 
     def clean(self) -> dict:
         data = super().clean()

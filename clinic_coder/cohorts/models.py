@@ -8,7 +8,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.crypto import get_random_string
 
-from clinic_coder.cases.models import PROFILE_CHOICES
+from clinic_coder.cases.models import PayerProfile
 
 # Every date a person enters falls in these years, in the cohort's time zone. A year-9999 due
 # date is year 10000 in UTC east of Greenwich (or west, read back): Python cannot hold it.
@@ -253,8 +253,7 @@ class Assignment(models.Model):
     payer_profile = models.CharField(
         max_length=40,
         blank=True,
-        choices=PROFILE_CHOICES,
-        help_text="Leave empty to use each case's own payer.",
+        help_text="A payer profile's key; empty: each case's own payer.",
     )
     feedback = models.CharField(max_length=20, choices=Feedback.choices, default=Feedback.IMMEDIATE)
     time_limit_minutes = models.PositiveSmallIntegerField(
@@ -295,6 +294,14 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_set} for {self.cohort}"
+
+    @property
+    def payer_profile_name(self) -> str:
+        """The payer profile set for all its cases, by name; "" when each case keeps its own."""
+        if not self.payer_profile:
+            return ""
+        names = PayerProfile.objects.filter(key=self.payer_profile).values_list("name", flat=True)
+        return names.first() or self.payer_profile
 
     def terms_for(self, student: settings.AUTH_USER_MODEL) -> "Terms":
         """The due date and attempt limit that hold for one student, extensions included.

@@ -410,7 +410,9 @@ def cancel_roster_import(request: HttpRequest, pk: int) -> HttpResponse:
 def create_assignment(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort(request, pk)
     assignment = Assignment(cohort=cohort, created_by=request.user)
-    form = AssignmentForm(request.POST or None, instance=assignment, cohort=cohort)
+    form = AssignmentForm(
+        request.POST or None, instance=assignment, cohort=cohort, user=request.user
+    )
     if form.is_valid():
         form.save()
         messages.success(request, f"Assigned {assignment.case_set} to {cohort}.")
@@ -422,7 +424,9 @@ def create_assignment(request: HttpRequest, pk: int) -> HttpResponse:
 def edit_assignment(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _assignment(request, pk)
     cohort = assignment.cohort
-    form = AssignmentForm(request.POST or None, instance=assignment, cohort=cohort)
+    form = AssignmentForm(
+        request.POST or None, instance=assignment, cohort=cohort, user=request.user
+    )
     if form.is_valid():
         form.save()
         messages.success(request, f"Saved {assignment.case_set} for {cohort}.")

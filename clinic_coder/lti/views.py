@@ -155,7 +155,9 @@ def deep_link(request: HttpRequest, launch_id: str) -> HttpResponse:
     )
     cohort = teachable_cohort(request.user, context.cohort_id)
     assignment = Assignment(cohort=cohort, created_by=request.user)
-    form = AssignmentForm(request.POST or None, instance=assignment, cohort=cohort)
+    form = AssignmentForm(
+        request.POST or None, instance=assignment, cohort=cohort, user=request.user
+    )
     if not form.is_valid():
         return render(request, "lti/deep_link.html", {"form": form, "cohort": cohort})
     form.save()

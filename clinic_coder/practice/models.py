@@ -11,11 +11,12 @@ from django.db import models, transaction
 from django.urls import reverse
 
 from clinic_coder.cases.models import Case, CaseRevision, CaseVariant
+from clinic_coder.cases.models import PayerProfile as PayerProfileRow
 from clinic_coder.catalog.models import current_catalog
 from clinic_coder.coding.catalog import Catalog
 from clinic_coder.coding.diagnoses import LETTERS, default_diagnoses
 from clinic_coder.coding.grading import grade
-from clinic_coder.coding.profiles import get_profile
+from clinic_coder.coding.profiles import profile_from_dict, profile_to_dict
 from clinic_coder.coding.rules import RULES, Rule
 from clinic_coder.coding.serial import line_to_json, mark_to_json
 from clinic_coder.coding.skills import SKILLS
@@ -251,6 +252,11 @@ class Attempt(models.Model):
     )
     seed = models.PositiveIntegerField()
     payer_profile = models.CharField(max_length=40)
+    # Every setting of that profile as it was when the attempt was made: the attempt is a
+    # record of the payer the student coded for, so a later edit of the profile (its owner
+    # may change it at any time) never reaches it, nor its regrades. Empty on attempts made
+    # before profiles could change (they use the built-in of that key).
+    payer_settings = models.JSONField(default=dict, blank=True)
     token = models.UUIDField(unique=True)
     score = models.PositiveSmallIntegerField()
     # The key as shown to the student: every acceptable claim, and the steps that derive it.
@@ -278,6 +284,18 @@ class Attempt(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("practice:attempt_feedback", args=[self.pk])
 
+    @property
+    def profile(self) -> PayerProfile:
+        """The payer profile this attempt is graded under: its own copy of the settings."""
+        if self.payer_settings:
+            return profile_from_dict(self.payer_settings)
+        return PayerProfileRow.objects.for_grading(self.payer_profile)
+
+    def keep_profile(self, profile: PayerProfile) -> None:
+        """Make this (new) attempt's payer the given profile, copied."""
+        self.payer_profile = profile.key
+        self.payer_settings = profile_to_dict(profile)
+
     def claim(self) -> list[ClaimLine]:
         """The lines the student claimed, as stored."""
         return [line.as_claim_line() for line in self.lines.all()]
@@ -301,7 +319,7 @@ class Attempt(models.Model):
         is stored.
         """
         catalog = catalog or current_catalog()
-        profile = profile or get_profile(self.payer_profile)
+        profile = profile or self.profile
         if self.documented:
             variant = revision.variant_of_note(
                 self.documented, self.note_text, seed=self.seed, catalog=catalog, profile=profile
@@ -381,7 +399,7 @@ class Attempt(models.Model):
         self, revision: CaseRevision, lines: list[ClaimLine], *, catalog: Catalog
     ) -> list[dict]:
         """The same variant keyed and graded under both unit methods, side by side."""
-        profile = get_profile(self.payer_profile)
+        profile = self.profile
         columns = []
         for method, label in UNIT_METHODS:
             other = dataclasses.replace(profile, unit_method=method)

@@ -14,9 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clinic_coder.accounts.decorators import role_required
 from clinic_coder.accounts.models import Role
 from clinic_coder.cases.forms import SeedForm
-from clinic_coder.cases.models import Case
+from clinic_coder.cases.models import Case, PayerProfile
 from clinic_coder.catalog.models import current_catalog
-from clinic_coder.coding.profiles import get_profile
 from clinic_coder.coding.rules import RULES
 from clinic_coder.coding.skills import SKILLS
 from clinic_coder.cohorts.access import cohort_for_staff, teachable_cohort
@@ -163,12 +162,13 @@ def try_case(request: HttpRequest, slug: str) -> HttpResponse:
     formset = AnswerFormSet(request.POST or None, initial=initial, catalog=catalog)
     revision = case.upcoming_revision()  # saves nothing: looking must not freeze a version
     context = {"case": case, "seed": seed, "formset": formset, "another_seed": Case.new_seed()}
+    unsaved = Attempt(case=case, seed=seed)
     try:
-        context["note"] = revision.variant(seed, catalog, get_profile(case.payer_profile)).note
+        unsaved.keep_profile(PayerProfile.objects.for_grading(case.payer_profile))
+        context["note"] = revision.variant(seed, catalog, unsaved.profile).note
     except ValueError as error:  # an authoring mistake: show it, grade nothing
         context["problem"] = str(error)
     if request.method == "POST" and "problem" not in context and formset.is_valid():
-        unsaved = Attempt(case=case, seed=seed, payer_profile=case.payer_profile)
         graded = unsaved.grading(revision, formset.claim(), catalog=catalog)
         context["graded"] = graded
         context["marks"] = [

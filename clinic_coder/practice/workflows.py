@@ -15,13 +15,13 @@ from decimal import Decimal
 from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet
 
-from clinic_coder.cases.models import Case, CaseRevision, Difficulty
+from clinic_coder.cases.models import Case, CaseRevision, Difficulty, PayerProfile
 from clinic_coder.coding.catalog import Catalog
 from clinic_coder.coding.diagnoses import LETTERS, MAX_POINTERS, normalize_dx
 from clinic_coder.coding.grading import score_of
-from clinic_coder.coding.profiles import get_profile
 from clinic_coder.coding.serial import mark_from_json
 from clinic_coder.coding.types import ClaimLine
+from clinic_coder.coding.types import PayerProfile as EngineProfile
 from clinic_coder.cohorts.models import Assignment, Cohort, Terms
 
 from .models import Attempt, Draft, Grading, ManualCredit, Regrade, ScoreNotice
@@ -141,8 +141,10 @@ def time_is_up(draft: Draft, now: datetime.datetime) -> bool:
     return now > deadline
 
 
-def profile_for(case: Case, assignment: Assignment | None):
-    return get_profile((assignment and assignment.payer_profile) or case.payer_profile)
+def profile_for(case: Case, assignment: Assignment | None) -> EngineProfile:
+    """The payer a student codes this case for: the assignment's, else the case's own."""
+    key = (assignment and assignment.payer_profile) or case.payer_profile
+    return PayerProfile.objects.for_grading(key)
 
 
 def attempts_left(*, student, case: Case, assignment: Assignment | None) -> int | None:
@@ -195,12 +197,12 @@ def submit_answer(
             case=draft.case,
             assignment=assignment,
             seed=draft.seed,
-            payer_profile=profile_for(draft.case, assignment).key,
             token=token,
             started_at=draft.started_at,
             submitted_at=now,
             late=terms is not None and now > terms.due_at,
         )
+        attempt.keep_profile(profile_for(draft.case, assignment))
         try:
             graded = attempt.grade_against(
                 revision, lines, catalog=catalog, diagnoses=list(diagnoses)
@@ -469,7 +471,7 @@ def plan_regrade(*, case: Case, cohort: Cohort) -> tuple[CaseRevision, list[Regr
 def _note_changed(attempt: Attempt, revision: CaseRevision) -> bool:
     """Whether this revision, for the attempt's seed, documents other facts than its note."""
     try:
-        variant = revision.variant(attempt.seed, profile=get_profile(attempt.payer_profile))
+        variant = revision.variant(attempt.seed, profile=attempt.profile)
     except ValueError:  # A revision that cannot show this variant shows no such note at all.
         return True
     return variant.documented != attempt.documented or variant.note != attempt.note_text

@@ -14,7 +14,7 @@ from tests.factories import make_assignment, make_case_set
 
 def test_it_refuses_deferred_feedback_with_late_work(people):
     data = assignment_data(make_case_set(), feedback="after_due", late_policy="marked_late")
-    form = AssignmentForm(data, cohort=people.cohort_a)
+    form = AssignmentForm(data, cohort=people.cohort_a, user=people.ines)
     assert not form.is_valid()
     assert "cannot accept late work" in form.errors["late_policy"][0]
 
@@ -25,7 +25,7 @@ def test_it_refuses_deferred_feedback_with_late_work(people):
 )
 def test_it_accepts_the_other_combinations(people, feedback, late_policy):
     data = assignment_data(make_case_set(), feedback=feedback, late_policy=late_policy)
-    assert AssignmentForm(data, cohort=people.cohort_a).is_valid()
+    assert AssignmentForm(data, cohort=people.cohort_a, user=people.ines).is_valid()
 
 
 def test_it_explains_the_refusal_on_the_page_and_saves_nothing(client, people):

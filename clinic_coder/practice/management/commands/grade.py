@@ -4,8 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from clinic_coder.cases.models import Case, CaseRevision
-from clinic_coder.coding.profiles import get_profile
+from clinic_coder.cases.models import Case, CaseRevision, PayerProfile
 from clinic_coder.coding.serial import line_to_json, mark_to_json
 from clinic_coder.coding.types import ClaimLine
 from clinic_coder.practice.models import Attempt
@@ -89,8 +88,9 @@ class Command(BaseCommand):
         # Graded as a submit now would be: against the case as it stands (not frozen here,
         # since the command only reads), through the same Attempt.grading.
         revision = CaseRevision(case=case, version=case.version, content=case.to_json())
-        profile = get_profile(case.payer_profile)
-        attempt = Attempt(case=case, seed=seed, payer_profile=profile.key)
+        profile = PayerProfile.objects.for_grading(case.payer_profile)
+        attempt = Attempt(case=case, seed=seed)
+        attempt.keep_profile(profile)
         graded = attempt.grading(revision, claim, diagnoses=diagnoses)
         result = graded.result
         payload = {
