@@ -151,11 +151,13 @@ def attempts_left(*, student, case: Case, assignment: Assignment | None) -> int 
     """None means unlimited (practice, or an assignment allowing any number)."""
     if assignment is None:
         return None
-    allowed = assignment.terms_for(student).attempts_allowed
-    if allowed == 0:
-        return None
     used = Attempt.objects.filter(student=student, case=case, assignment=assignment).count()
-    return max(0, allowed - used)
+    return left_after(assignment.terms_for(student).attempts_allowed, used)
+
+
+def left_after(allowed: int, used: int) -> int | None:
+    """Attempts left when this many are allowed (0: any number, None) and used."""
+    return None if allowed == 0 else max(0, allowed - used)
 
 
 def submit_answer(
@@ -175,9 +177,16 @@ def submit_answer(
     case changed since, so that the note graded is not the note read, nothing is stored.
     """
     with transaction.atomic():
-        done = Attempt.objects.filter(token=token, student_id=draft.student_id).first()
-        if done is not None:
-            return Submission(done, created=False)
+        # One read answers both: was this submit already stored, and how many attempts has the
+        # student used on this case of this assignment.
+        seen = Attempt.objects.filter(student_id=draft.student_id).aggregate(
+            done=models.Max("pk", filter=models.Q(token=token)),
+            used=models.Count(
+                "pk", filter=models.Q(case_id=draft.case_id, assignment_id=draft.assignment_id)
+            ),
+        )
+        if seen["done"] is not None:
+            return Submission(Attempt.objects.get(pk=seen["done"]), created=False)
         if draft.token != token:
             raise SubmissionRefused(
                 "This page was out of date (the case was opened again elsewhere). "
@@ -186,7 +195,7 @@ def submit_answer(
         assignment = draft.assignment
         terms = assignment.terms_for(draft.student) if assignment else None
         if assignment is not None:
-            _check_assignment(draft, assignment, terms, now)
+            _check_assignment(terms, now, used=seen["used"])
             if time_is_up(draft, now):
                 # The time limit passed: what counts is the answer as saved by then.
                 lines = lines_from_draft(draft.lines)
@@ -222,15 +231,12 @@ def submit_answer(
         return Submission(attempt, created=True)
 
 
-def _check_assignment(
-    draft: Draft, assignment: Assignment, terms: Terms, now: datetime.datetime
-) -> None:
+def _check_assignment(terms: Terms, now: datetime.datetime, *, used: int) -> None:
     if now < terms.opens_at:
         raise SubmissionRefused("This assignment is not open yet.")
     if not terms.is_open(now):
         raise SubmissionRefused("The due date has passed and this assignment takes no late work.")
-    left = attempts_left(student=draft.student, case=draft.case, assignment=assignment)
-    if left == 0:
+    if left_after(terms.attempts_allowed, used) == 0:
         raise SubmissionRefused("You have used every attempt this assignment allows on this case.")
 
 
