@@ -25,8 +25,8 @@ CATALOG = default_catalog().with_codes(
 
 # Floors, so the bank's coverage cannot silently shrink.
 MINIMUM_CASES_PER_SKILL = {
-    "code-choice-massage": 13,
-    "code-choice-manual-therapy": 19,
+    "code-choice-massage": 14,
+    "code-choice-manual-therapy": 20,
     "code-choice-neuromuscular": 19,
     "code-choice-exercise": 8,
     "code-choice-modalities": 14,
@@ -34,17 +34,17 @@ MINIMUM_CASES_PER_SKILL = {
     "code-choice-em": 5,
     "code-choice-evaluation": 9,
     "code-choice-therapy-other": 15,
-    "units-cms": 55,
-    "units-per-code": 29,
-    "untimed-codes": 48,
-    "bundling-cmt": 26,
-    "bundling-therapy": 7,
-    "modifiers": 30,
+    "units-cms": 56,
+    "units-per-code": 30,
+    "untimed-codes": 51,
+    "bundling-cmt": 28,
+    "bundling-therapy": 8,
+    "modifiers": 33,
     "medicare-chiro": 19,
     "medicare-therapy": 12,
     "em-with-cmt": 6,
-    "diagnosis-coding": 72,
-    "diagnosis-pointers": 72,
+    "diagnosis-coding": 76,
+    "diagnosis-pointers": 76,
 }
 # Cases whose key has diagnoses (box 21 and pointers).
 DIAGNOSIS_CASES = sorted(slug for slug, case in CASES.items() if case.get("diagnoses"))
