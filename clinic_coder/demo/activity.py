@@ -13,12 +13,25 @@ from clinic_coder.practice.models import Attempt
 from clinic_coder.practice.workflows import open_draft, submit_answer
 
 DEMO_SET = "start-here"
-# (case slug, claim lines as student2 answered them): some right, some with typical slips.
+# (case slug, claim lines and box 21 as student2 answered them): some right, some with
+# typical slips.
 DEMO_ANSWERS = [
-    ("one-tight-trapezius", [ClaimLine("97140", None, 1)]),
-    ("stress-tight-back-soft-tissue-day", [ClaimLine("97124", None, 2), ClaimLine("97010")]),
-    ("wobble-board-ankle", [ClaimLine("97140", None, 2)]),
-    ("video-editor-stiff-neck", [ClaimLine("98940"), ClaimLine("97140", None, 1)]),
+    (
+        "one-tight-trapezius",
+        [ClaimLine("97140", None, 1, pointers=("A",))],
+        ("M79.12", "M99.01"),
+    ),
+    (
+        "stress-tight-back-soft-tissue-day",
+        [ClaimLine("97124", None, 2, pointers=("A",)), ClaimLine("97010", pointers=("A",))],
+        ("M62.830", "M99.02", "M99.03"),
+    ),
+    (
+        "wobble-board-ankle",
+        [ClaimLine("97140", None, 2, pointers=("A", "B"))],
+        ("M24.272", "S93.402D"),
+    ),
+    ("video-editor-stiff-neck", [ClaimLine("98940"), ClaimLine("97140", None, 1)], ()),
 ]
 
 
@@ -40,10 +53,10 @@ def create_demo_activity(*, cohort: Cohort, instructor, student) -> None:
     )
     if Attempt.objects.filter(student=student).exists():
         return
-    for slug, lines in DEMO_ANSWERS:
+    for slug, lines, diagnoses in DEMO_ANSWERS:
         case = Case.objects.filter(slug=slug).first()
         if case is None:
             continue
         in_set = case_set.items.filter(case=case).exists()
         draft = open_draft(student=student, case=case, assignment=assignment if in_set else None)
-        submit_answer(draft=draft, token=draft.token, lines=lines, now=now)
+        submit_answer(draft=draft, token=draft.token, lines=lines, now=now, diagnoses=diagnoses)
