@@ -43,8 +43,8 @@ MINIMUM_CASES_PER_SKILL = {
     "medicare-chiro": 19,
     "medicare-therapy": 12,
     "em-with-cmt": 6,
-    "diagnosis-coding": 115,
-    "diagnosis-pointers": 115,
+    "diagnosis-coding": 125,
+    "diagnosis-pointers": 125,
 }
 # Cases whose key has diagnoses (box 21 and pointers).
 DIAGNOSIS_CASES = sorted(slug for slug, case in CASES.items() if case.get("diagnoses"))
