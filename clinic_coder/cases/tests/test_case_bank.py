@@ -1,6 +1,7 @@
 """The shipped case bank: it loads, covers what it must, and every key is right."""
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from clinic_coder.cases.exchange import validate_bank
 from clinic_coder.cases.loading import CASE_BANK_FILE
 from clinic_coder.coding.catalog import CodeInfo, default_catalog
 from clinic_coder.coding.derive import derive_expected
-from clinic_coder.coding.diagnoses import MEDICARE_SUBLUXATION, with_diagnoses
+from clinic_coder.coding.diagnoses import MEDICARE_SUBLUXATION, default_diagnoses, with_diagnoses
 from clinic_coder.coding.grading import grade
 from clinic_coder.coding.profiles import get_profile
 from clinic_coder.coding.types import ClaimLine, DocumentedService, VisitFacts
@@ -84,9 +85,19 @@ def expected_for(case: dict, minutes: dict[str, int]):
     )
 
 
-def test_it_holds_at_least_40_cases_in_at_least_6_sets():
-    assert len(BANK["cases"]) >= 40
+def test_it_holds_at_least_120_cases_in_at_least_6_sets():
+    assert len(BANK["cases"]) >= 120
     assert len(BANK["case_sets"]) >= 6
+
+
+def test_it_lets_students_code_box_21_on_every_case():
+    """Every case documents its diagnoses, and no note prints a diagnosis code (the words are
+    the student's to code)."""
+    assert sorted(CASES) == DIAGNOSIS_CASES
+    codes = [info.code for info in default_diagnoses()]
+    for slug, case in CASES.items():
+        printed = [code for code in codes if re.search(rf"\b{re.escape(code)}\b", case["note"])]
+        assert not printed, (slug, printed)
 
 
 def test_it_puts_every_case_in_a_set():
