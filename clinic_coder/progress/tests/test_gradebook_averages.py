@@ -152,7 +152,7 @@ def test_it_averages_what_the_rows_show_whatever_the_policy_and_retries(people, 
 @pytest.mark.parametrize("sort", ["mean", "-mean"])
 def test_it_pages_a_sort_by_mean_with_every_student_once(client, people, scored, sort):
     """The order is worked out over every student; each page reads its own students."""
-    first, second = scored
+    first, _second = scored
     case = first.case_set.cases.get()
     extra = make_students(cohort=people.cohort_a, count=101, start=2)
     for student, lines in zip(extra[:3], (RIGHT, WRONG_CODE, WRONG_UNITS), strict=True):
