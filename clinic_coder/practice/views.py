@@ -21,7 +21,7 @@ from clinic_coder.parsing import whole_number
 
 from . import trainer
 from .code_lookup import clean_query, matching_codes
-from .forms import AnswerFormSet, DiagnosesForm, TrainerForm, formset_from_lines
+from .forms import AnswerFormSet, DiagnosesForm, TrainerForm, code_problem, formset_from_lines
 from .mastery import weak_spots, with_cases_to_practise
 from .models import Attempt, ScoreNotice
 from .workflows import (
@@ -252,6 +252,10 @@ def edit_answer(request: HttpRequest, slug: str, assignment_id: int | None = Non
         return HttpResponse(status=204 if saved else 409)
     if request.POST.get("action") == "save" and saved:
         messages.success(request, "Answer saved. It is graded only when you submit it.")
+        # Words typed in a code field (Enter, or no JavaScript): the codes they match, now.
+        for line in lines:
+            if problem := code_problem(catalog, str(line.get("code") or "")):
+                messages.warning(request, problem)
     adding = request.POST.get("action") == "add"
     formset = formset_from_lines(lines, catalog=catalog, extra_row=adding)
     # Keyboard users continue where they were: in the new line, or back at "Add a line".

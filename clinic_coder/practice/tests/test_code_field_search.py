@@ -25,6 +25,17 @@ def test_it_answers_words_in_the_code_field_with_matching_codes(client, people, 
     assert "&quot;massage&quot; is not a code, but these codes match it: 97124" in page
 
 
+def test_it_names_the_matching_codes_when_words_are_saved(client, people, case):
+    """Enter saves: words typed in a code field get their codes at once, not at the submit."""
+    client.force_login(people.alice)
+    client.get(play(case))
+    data = answer_data([{"code": "massage", "units": "1"}]) | {"action": "save"}
+    page = client.post(edit(case), data).text
+    assert "Answer saved." in page
+    assert "&quot;massage&quot; is not a code, but these codes match it: 97124" in page
+    assert Draft.objects.get().lines[0]["code"] == "massage"  # kept as typed, to correct
+
+
 def test_it_still_says_when_nothing_matches(client, people, case):
     client.force_login(people.alice)
     data = answer_data([{"code": "zzzz", "units": "1"}], token="x")
