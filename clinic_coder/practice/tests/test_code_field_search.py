@@ -96,3 +96,14 @@ def test_the_search_box_comes_before_submit(client, people, case):
     client.force_login(people.alice)
     page = client.get(play(case)).text
     assert page.index('id="code-query"') < page.index(">Submit for grading</button>")
+
+
+def test_the_search_page_leads_back_to_the_case_it_was_opened_from(client, people, case):
+    client.force_login(people.alice)
+    search = reverse("practice:code_search")
+    page = client.get(search, {"q": "massage", "claim": edit(case)}).text
+    assert f'<a href="{play(case)}">Back to the case</a>' in page
+    page = client.get(search, {"q": "massage"}).text
+    assert "Back to my practice" in page and "Back to the case" not in page
+    page = client.get(search, {"q": "massage", "claim": "/practice/nowhere/"}).text
+    assert "Back to my practice" in page
