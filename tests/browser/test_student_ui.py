@@ -127,6 +127,19 @@ def test_the_menu_stays_in_one_row_on_a_desktop_without_javascript(page_without_
     assert abs(practice["y"] - log_out["y"]) < 10
 
 
+def test_the_signed_in_name_lines_up_with_the_menu(page, people):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in(page, "alice")
+    page.goto("/progress/")
+
+    def middle(locator) -> float:
+        box = locator.bounding_box()
+        return box["y"] + box["height"] / 2
+
+    signed_in = middle(page.get_by_text("Signed in as alice"))
+    assert abs(signed_in - middle(page.get_by_role("link", name="Change password"))) < 2
+
+
 def test_focus_moves_to_the_next_line_after_removing_one(page, people, case):
     log_in(page, "alice")
     page.goto(f"/practice/cases/{case.slug}/")
