@@ -40,7 +40,8 @@ class AnswerLineForm(forms.Form):
     # Not "required": a blank row is no line at all. clean() asks for what a line needs.
     code = forms.CharField(
         required=False,
-        max_length=12,
+        # Room for words, as the help says ("therapeutic exercise"); only a catalog code passes.
+        max_length=40,
         widget=forms.TextInput(attrs={"list": "code-options", "autocomplete": "off"}),
         help_text="Type a code or words, such as 97140 or massage.",
     )

@@ -36,6 +36,15 @@ def test_it_names_the_matching_codes_when_words_are_saved(client, people, case):
     assert Draft.objects.get().lines[0]["code"] == "massage"  # kept as typed, to correct
 
 
+def test_the_code_field_takes_words_longer_than_a_code(client, people, case):
+    client.force_login(people.alice)
+    assert 'maxlength="40"' in client.get(play(case)).text
+    data = answer_data([{"code": "therapeutic exercise", "units": "1"}], token="x")
+    page = client.post(reverse("practice:submit_case", args=[case.slug]), data).text
+    assert "these codes match it: 97110 (" in page
+    assert "97530" not in page.split("these codes match it:")[1].split("Type the code")[0]
+
+
 def test_it_still_says_when_nothing_matches(client, people, case):
     client.force_login(people.alice)
     data = answer_data([{"code": "zzzz", "units": "1"}], token="x")
