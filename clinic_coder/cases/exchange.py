@@ -19,6 +19,7 @@ from clinic_coder.coding.skills import SKILLS
 from clinic_coder.coding.techniques import TECHNIQUES
 from clinic_coder.coding.types import REGIONS
 from clinic_coder.coding.types import PayerProfile as EngineProfile
+from clinic_coder.coding.units import plural
 from clinic_coder.coding.variants import note_problems
 from clinic_coder.parsing import whole_number
 
@@ -64,7 +65,7 @@ SERVICE_FIELDS = {
 class ImportFailed(ValueError):
     def __init__(self, errors: list[str]) -> None:
         self.errors = errors
-        super().__init__(f"{len(errors)} problem(s) in the file; nothing was imported.")
+        super().__init__(f"{plural(len(errors), 'problem')} in the file; nothing was imported.")
 
 
 @dataclass

@@ -213,6 +213,11 @@ class ServiceForm(forms.ModelForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         _limit(self.fields["remarks"], MAX_TEXT)
+        # In reading order, whatever the case: "acupressure" beside "Active Release Technique".
+        technique = self.fields["technique"]
+        technique.choices = sorted(
+            technique.choices, key=lambda choice: (choice[0] != "", str(choice[1]).casefold())
+        )
         if isinstance(self.initial.get("diagnoses"), list):
             self.initial["diagnoses"] = " ".join(self.initial["diagnoses"])
 

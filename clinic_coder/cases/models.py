@@ -681,16 +681,20 @@ class CaseVariant:
 
     @property
     def fingerprint(self) -> str:
-        """A short digest of the note as shown and the facts behind it (not how they are
-        coded: a corrected technique keys the same note): a page that showed this variant
-        sends it back, so a submit is graded on the note that was read."""
-        documented = self.documented
-        facts = [
-            {k: v for k, v in service.items() if k not in ("technique", "code")}
-            for service in documented["services"]
-        ]
-        shown = json.dumps([self.note, documented["facts"], facts], sort_keys=True)
-        return hashlib.sha256(shown.encode()).hexdigest()[:20]
+        """A page that showed this variant sends this back, so a submit is graded on the note
+        that was read."""
+        return note_fingerprint(self.note, self.documented)
+
+
+def note_fingerprint(note: str, documented: dict) -> str:
+    """A short digest of a note as shown and the facts behind it, not how they are coded: a
+    corrected technique keys the same note."""
+    facts = [
+        {k: v for k, v in service.items() if k not in ("technique", "code")}
+        for service in documented["services"]
+    ]
+    shown = json.dumps([note, documented["facts"], facts], sort_keys=True)
+    return hashlib.sha256(shown.encode()).hexdigest()[:20]
 
 
 class DocumentedService(models.Model):

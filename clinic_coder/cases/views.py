@@ -22,6 +22,7 @@ from clinic_coder.accounts.decorators import role_required
 from clinic_coder.accounts.models import Role
 from clinic_coder.catalog.models import current_catalog
 from clinic_coder.coding.catalog import Catalog
+from clinic_coder.coding.units import plural
 from clinic_coder.confirming import ask_first
 from clinic_coder.parsing import whole_number
 
@@ -437,8 +438,8 @@ def apply_case_import(request: HttpRequest) -> HttpResponse:
     del request.session[PENDING_IMPORT]
     messages.success(
         request,
-        f"Imported {pending['filename']}: {len(result.created)} new case(s), "
-        f"{len(result.updated)} updated, {len(result.case_sets)} case set(s).",
+        f"Imported {pending['filename']}: {plural(len(result.created), 'new case')}, "
+        f"{len(result.updated)} updated, {plural(len(result.case_sets), 'case set')}.",
     )
     return redirect("cases:case_list")
 

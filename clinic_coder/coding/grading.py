@@ -988,12 +988,17 @@ def _extra_line(answer: _Line, ctx: _Context) -> list[Finding]:
 
 
 def _extra_reason(answer: _Line, ctx: _Context) -> str:
-    """The mark's reason for an extra line. A timed service the note documents but whose minutes
-    earn no unit is not over-coding a service that never happened: say which it is."""
+    """The mark's reason for an extra line. A service the note documents but a rule leaves off
+    the claim, or whose minutes earn no unit, is not over-coding a service that never happened:
+    say which it is."""
     code = answer.code
     info = ctx.catalog.find(code)
     billable = [s for s in ctx.expected.services if s.code == code and s.billable]
+    excluded = [s for s in ctx.expected.services if s.code == code and not s.billable]
     matched = code in {a.code for a in ctx.match.matched.values()}
+    if info and excluded and not matched:
+        rule = RULES[excluded[0].excluded_by].title
+        return f"documented, but left off the claim ({rule}); a line billed for it is over-coding"
     if not (info and info.timed and billable and not matched and not ctx.expected.instructor_key):
         return "not on the key: over-coding"
     result = ctx.expected.unit_result

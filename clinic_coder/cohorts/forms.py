@@ -218,6 +218,12 @@ class SignUpForm(UserCreationForm):
         model = User
         fields = ["code", "username", "first_name", "last_name", "email"]
 
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        # The page starts at the first field (Django's form starts at the username).
+        self.fields["username"].widget.attrs.pop("autofocus", None)
+        self.fields["code"].widget.attrs["autofocus"] = True
+
     def clean_code(self) -> Cohort:
         return cohort_for_invite_code(self.cleaned_data["code"])
 

@@ -22,6 +22,7 @@ from clinic_coder.accounts.decorators import role_required
 from clinic_coder.accounts.models import Role
 from clinic_coder.accounts.passwords import days_valid, set_password_links
 from clinic_coder.cases.models import Case
+from clinic_coder.coding.units import plural
 from clinic_coder.confirming import ask_first
 from clinic_coder.paging import (
     NAME,
@@ -477,7 +478,7 @@ def extend_due_date(request: HttpRequest, pk: int) -> HttpResponse:
                 defaults={"due_at": form.cleaned_data["due_at"], "created_by": request.user}
                 | ({"reason": form.cleaned_data["reason"]} if form.cleaned_data["reason"] else {}),
             )
-    messages.success(request, f"Extended the due date for {len(students)} student(s).")
+    messages.success(request, f"Extended the due date for {plural(len(students), 'student')}.")
     return redirect("cohorts:assignment_detail", assignment.pk)
 
 

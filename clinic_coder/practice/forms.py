@@ -15,13 +15,33 @@ MODIFIER = re.compile(r"^[A-Z0-9]{2}$")
 MAX_TYPED = 20
 
 
+def code_problem(catalog, typed: str) -> str | None:
+    """What is wrong with a typed code, or None for a code of the catalog (or nothing typed).
+    Words are a search, as the field's help says: the message offers the codes they find."""
+    typed = typed.strip()
+    code = typed.upper()
+    if not code or code in catalog:
+        return None
+    found = matching_codes(catalog, typed, limit=6)
+    if found:
+        choices = "; ".join(f"{info.code} ({info.descriptor})" for info in found)
+        return (
+            f'"{typed}" is not a code, but these codes match it: {choices}. Type the code you mean.'
+        )
+    return (
+        f"{code} is not a code in the catalog, and no code matches it. Search the code list by "
+        "number or words."
+    )
+
+
 class AnswerLineForm(forms.Form):
     """One claim line. The code must be in the site's catalog; the grader judges the rest."""
 
     # Not "required": a blank row is no line at all. clean() asks for what a line needs.
     code = forms.CharField(
         required=False,
-        max_length=12,
+        # Room for words, as the help says ("therapeutic exercise"); only a catalog code passes.
+        max_length=40,
         widget=forms.TextInput(attrs={"list": "code-options", "autocomplete": "off"}),
         help_text="Type a code or words, such as 97140 or massage.",
     )
@@ -65,21 +85,9 @@ class AnswerLineForm(forms.Form):
 
     def clean_code(self) -> str:
         typed = self.cleaned_data["code"].strip()
-        code = typed.upper()
-        if code and self.catalog is not None and code not in self.catalog:
-            # Words are a search, as the help says: offer the codes they find.
-            found = matching_codes(self.catalog, typed, limit=6)
-            if found:
-                choices = "; ".join(f"{info.code} ({info.descriptor})" for info in found)
-                raise ValidationError(
-                    f'"{typed}" is not a code, but these codes match it: {choices}. '
-                    "Type the code you mean."
-                )
-            raise ValidationError(
-                f"{code} is not a code in the catalog, and no code matches it. Search the code "
-                "list by number or words."
-            )
-        return code
+        if self.catalog is not None and (problem := code_problem(self.catalog, typed)):
+            raise ValidationError(problem)
+        return typed.upper()
 
     def clean_modifiers(self) -> frozenset[str]:
         modifiers = self.cleaned_data["modifiers"].upper().replace(",", " ").split()

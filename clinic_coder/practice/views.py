@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.db.models import Count, Max, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -21,7 +21,7 @@ from clinic_coder.parsing import whole_number
 
 from . import trainer
 from .code_lookup import clean_query, matching_codes
-from .forms import AnswerFormSet, DiagnosesForm, TrainerForm, formset_from_lines
+from .forms import AnswerFormSet, DiagnosesForm, TrainerForm, code_problem, formset_from_lines
 from .mastery import weak_spots, with_cases_to_practise
 from .models import Attempt, ScoreNotice
 from .workflows import (
@@ -252,6 +252,10 @@ def edit_answer(request: HttpRequest, slug: str, assignment_id: int | None = Non
         return HttpResponse(status=204 if saved else 409)
     if request.POST.get("action") == "save" and saved:
         messages.success(request, "Answer saved. It is graded only when you submit it.")
+        # Words typed in a code field (Enter, or no JavaScript): the codes they match, now.
+        for line in lines:
+            if problem := code_problem(catalog, str(line.get("code") or "")):
+                messages.warning(request, problem)
     adding = request.POST.get("action") == "add"
     formset = formset_from_lines(lines, catalog=catalog, extra_row=adding)
     # Keyboard users continue where they were: in the new line, or back at "Add a line".
@@ -394,15 +398,28 @@ def code_search(request: HttpRequest) -> HttpResponse:
         # The code field's combobox: the codes to offer as the student types.
         found = [{"code": c.code, "descriptor": c.descriptor, "timed": c.timed} for c in codes]
         return JsonResponse({"query": query, "codes": found})
+    claim = _claim_url(request.GET.get("claim"))
     context = {
         "query": query,
         "codes": codes,
         "diagnoses": default_diagnoses().search(query, limit=15) if query else [],
-        "claim": _claim_url(request.GET.get("claim")),
+        "claim": claim,
+        "back": _case_of_claim(claim),
         "standalone": not request.htmx,
     }
     template = "practice/code_search.html#results" if request.htmx else "practice/code_search.html"
     return render(request, template, context)
+
+
+def _case_of_claim(claim: str) -> str:
+    """The case page whose answer builder the claim URL is, for the link back to it."""
+    try:
+        match = resolve(claim)
+    except Resolver404:
+        return ""
+    page = {"edit_answer": "play_case", "assignment_edit_answer": "assignment_play_case"}
+    name = page.get(match.url_name)
+    return reverse(f"practice:{name}", kwargs=match.kwargs) if name else ""
 
 
 def _claim_url(url: object) -> str:

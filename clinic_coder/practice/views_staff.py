@@ -18,6 +18,7 @@ from clinic_coder.cases.models import Case, PayerProfile
 from clinic_coder.catalog.models import current_catalog
 from clinic_coder.coding.rules import RULES
 from clinic_coder.coding.skills import SKILLS
+from clinic_coder.coding.units import plural
 from clinic_coder.cohorts.access import cohort_for_staff, teachable_cohort
 from clinic_coder.cohorts.models import Cohort
 from clinic_coder.parsing import whole_number
@@ -140,7 +141,9 @@ def _apply_and_report(request: HttpRequest, cohort: Cohort, case: Case) -> HttpR
     except RegradeRefused as refused:
         messages.error(request, str(refused))
     else:
-        messages.success(request, f"Regraded {len(done)} attempt(s) against version {version}.")
+        messages.success(
+            request, f"Regraded {plural(len(done), 'attempt')} against version {version}."
+        )
     return redirect("practice:regrade_case", cohort.pk, case.slug)
 
 

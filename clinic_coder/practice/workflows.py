@@ -15,7 +15,13 @@ from decimal import Decimal
 from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet
 
-from clinic_coder.cases.models import Case, CaseRevision, Difficulty, PayerProfile
+from clinic_coder.cases.models import (
+    Case,
+    CaseRevision,
+    Difficulty,
+    PayerProfile,
+    note_fingerprint,
+)
 from clinic_coder.coding.catalog import Catalog
 from clinic_coder.coding.diagnoses import LETTERS, MAX_POINTERS, normalize_dx
 from clinic_coder.coding.grading import score_of
@@ -480,7 +486,8 @@ def _note_changed(attempt: Attempt, revision: CaseRevision) -> bool:
         variant = revision.variant(attempt.seed, profile=attempt.profile)
     except ValueError:  # A revision that cannot show this variant shows no such note at all.
         return True
-    return variant.documented != attempt.documented or variant.note != attempt.note_text
+    # How the note's services are coded is what a regrade corrects, not a fact of the note.
+    return variant.fingerprint != note_fingerprint(attempt.note_text, attempt.documented)
 
 
 def apply_regrade(

@@ -52,8 +52,12 @@ def test_it_imports_a_roster_assigns_a_case_set_and_extends_one_student(page, co
     import_roster(page, cohort)
     expect(page.get_by_text("1 new account to create and enrol")).to_be_visible()
     expect(page.get_by_text("Error on line 4:")).to_be_visible()
+    # The progress bar shows only while the import runs.
+    expect(page.locator("#import-progress")).to_be_hidden()
     page.get_by_role("button", name="Import 2 students").click()
     expect(page.get_by_text("Rows processed: 3 of 3")).to_be_visible()
+    expect(page.get_by_text("1 of 1 link emailed to the student.")).to_be_visible()
+    expect(page.get_by_text("Hand the others over yourself")).to_have_count(0)
     carl_accepts_his_invitation(page)
     page.goto(f"/teach/cohorts/{cohort.pk}/")
     expect(page.get_by_role("row", name=re.compile("Dana Diaz"))).to_be_visible()
@@ -97,7 +101,7 @@ def test_it_extends_several_students_with_the_keyboard(page, cohort):
     page.keyboard.press("Space")
     page.get_by_label("New due date").fill("2026-03-16T17:00")
     page.get_by_role("button", name="Extend for selected students").press("Enter")
-    expect(page.get_by_text("Extended the due date for 2 student(s).")).to_be_visible()
+    expect(page.get_by_text("Extended the due date for 2 students.")).to_be_visible()
     for name in ("Dana Diaz", "Carl Cole"):
         expect(page.get_by_role("row", name=re.compile(name))).to_contain_text("Mon 16 Mar")
 

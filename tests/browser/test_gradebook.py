@@ -50,6 +50,15 @@ def test_it_gives_manual_credit_that_the_student_then_sees(browser, live_server,
     student.close()
 
 
+def test_the_staff_attempt_page_names_each_region_once(page, people, attempt):
+    # The marks' scroll box is a region of its own: it must not repeat its section's name.
+    log_in(page, "ines")
+    page.goto(f"/teach/cohorts/{people.cohort_a.pk}/attempts/{attempt.pk}/")
+    expect(page.get_by_role("region", name="Marks, line by line", exact=True)).to_have_count(1)
+    marks = page.get_by_role("region", name="Each line of the claim and of the key, with its mark")
+    expect(marks).to_have_attribute("tabindex", "0")
+
+
 def test_it_passes_axe_on_the_gradebook_pages(browser, live_server, people, attempt):
     cohort = people.cohort_a.pk
     paths = [

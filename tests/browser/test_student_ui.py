@@ -2,11 +2,14 @@
 phone, focus after removing a line, the menu without JavaScript and the code combobox."""
 
 import re
+from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from clinic_coder.catalog.loading import load_catalog
+from clinic_coder.practice.workflows import give_manual_credit
 from tests.browser.accessibility import serious_violations
 from tests.factories import WRONG_CODE, assigned, graded, log_in, make_case, make_case_set
 
@@ -70,6 +73,71 @@ def test_the_case_page_and_my_progress_fit_a_phone(page, people, case, attempt):
     search = page.locator("#code-query").bounding_box()
     submit = page.get_by_role("button", name="Submit for grading", exact=True).bounding_box()
     assert search["y"] < submit["y"]
+
+
+def test_staff_pages_and_a_credited_mark_fit_a_phone(page, people, case, attempt):
+    # Tables scroll sideways in their own box; a row's visually hidden button labels and a long
+    # mark ("Full credit given") must not widen the page.
+    give_manual_credit(
+        attempt=attempt,
+        mark_index=0,
+        credit=Decimal("0.5"),
+        reason="The note is ambiguous here.",
+        by=people.ines,
+        now=timezone.now(),
+    )
+    page.set_viewport_size(PHONE)
+    cohort = people.cohort_a.pk
+    for username, paths in (
+        (
+            "ines",
+            [
+                "/teach/",
+                f"/teach/cohorts/{cohort}/",
+                f"/teach/cohorts/{cohort}/students/add/",
+                f"/teach/assignments/{attempt.assignment_id}/",
+                "/cases/",
+                f"/cases/{case.slug}/",
+                "/cases/sets/",
+            ],
+        ),
+        ("sofia", ["/overview/"]),
+        (
+            "alice",
+            [f"/practice/attempts/{attempt.pk}/", f"/practice/cases/{attempt.case.slug}/history/"],
+        ),
+    ):
+        page.context.clear_cookies()
+        log_in(page, username)
+        for path in paths:
+            page.goto(path)
+            expect(page.locator("h1")).to_be_visible()
+            assert page_width(page) <= 390, path
+            assert serious_violations(page) == [], path
+
+
+def test_the_menu_stays_in_one_row_on_a_desktop_without_javascript(page_without_js, people):
+    page = page_without_js
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in(page, "alice")
+    page.goto("/progress/")
+    expect(page.locator("#main-nav")).to_have_css("display", "flex")
+    practice = page.get_by_role("link", name="My practice").bounding_box()
+    log_out = page.get_by_role("button", name="Log out").bounding_box()
+    assert abs(practice["y"] - log_out["y"]) < 10
+
+
+def test_the_signed_in_name_lines_up_with_the_menu(page, people):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    log_in(page, "alice")
+    page.goto("/progress/")
+
+    def middle(locator) -> float:
+        box = locator.bounding_box()
+        return box["y"] + box["height"] / 2
+
+    signed_in = middle(page.get_by_text("Signed in as alice"))
+    assert abs(signed_in - middle(page.get_by_role("link", name="Change password"))) < 2
 
 
 def test_focus_moves_to_the_next_line_after_removing_one(page, people, case):

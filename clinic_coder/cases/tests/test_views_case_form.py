@@ -1,5 +1,7 @@
 """Writing a case: create, edit, add service rows, validation and the key preview."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -31,6 +33,16 @@ def test_it_shows_an_empty_form_with_one_service_row(client, people):
     assert response.text.count('class="service-row') == 1
     assert "Add another service" in response.text
     assert 'aria-live="polite"' in response.text
+
+
+def test_it_lists_the_techniques_alphabetically_whatever_their_case(client, people):
+    client.force_login(people.ines)
+    page = client.get(reverse("cases:create_case")).text
+    select = page.split('name="services-0-technique"')[1].split("</select>")[0]
+    labels = re.findall(r"<option[^>]*>([^<]*)</option>", select)
+    assert labels[0] == "- Select an option -"
+    assert labels[1:] == sorted(labels[1:], key=str.casefold)
+    assert labels.index("acupressure (97124)") < labels.index("Swedish massage (97124)")
 
 
 def test_it_creates_a_draft_case_with_its_services(client, people):

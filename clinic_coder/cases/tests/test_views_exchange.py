@@ -70,7 +70,7 @@ def test_it_round_trips_export_import_export(client, people, bank):
     Case.objects.all().delete()
     CaseSet.objects.all().delete()
     response = import_and_confirm(client, exported)
-    assert "2 new case(s), 0 updated, 1 case set(s)" in response.text
+    assert "2 new cases, 0 updated, 1 case set" in response.text
     assert client.get(reverse("cases:export_cases"), {"set": "starters"}).content == exported
     assert Case.objects.get(slug="heat-only").created_by == people.ines
 
@@ -80,7 +80,7 @@ def test_it_updates_cases_that_exist_by_slug(client, people, bank):
     data = json.loads(client.get(reverse("cases:export_cases")).content)
     data["cases"][0]["title"] = "Heat, renamed"
     response = import_and_confirm(client, json.dumps(data).encode())
-    assert "0 new case(s), 3 updated" in response.text
+    assert "0 new cases, 3 updated" in response.text
     assert Case.objects.get(slug="heat-only").title == "Heat, renamed"
 
 

@@ -80,6 +80,33 @@ def test_it_says_a_documented_code_under_8_minutes_earned_no_unit_per_code() -> 
     )
 
 
+def test_it_says_a_documented_code_a_rule_leaves_off_the_claim_was_documented() -> None:
+    expected = derive(
+        make_service("spinal_cmt", "cervical"),
+        make_service("myofascial_release", "cervical", minutes=11),
+    )
+    result = grade(expected, [answer("98940"), answer("97140")], COMMERCIAL_CMS)
+    (mark,) = [m for m in result.marks if m.code == "97140"]
+    assert mark.status == "extra"
+    assert mark.reasons == (
+        "documented, but left off the claim (Manual therapy with CMT); a line billed for it is "
+        "over-coding",
+    )
+
+
+def test_it_names_the_medicare_bundling_of_a_documented_hot_pack() -> None:
+    expected = derive(
+        make_service("hot_pack", "lumbar", minutes=10),
+        make_service("therapeutic_exercise", minutes=10),
+        profile=MEDICARE,
+        provider="physical_therapist",
+    )
+    result = grade(expected, [answer("97110", 1, "GP"), answer("97010")], MEDICARE)
+    (mark,) = [m for m in result.marks if m.code == "97010"]
+    assert "not on the key" not in mark.reasons[0]
+    assert "(Medicare: hot and cold packs are bundled)" in mark.reasons[0]
+
+
 def test_it_still_calls_a_code_the_note_never_mentions_over_coding() -> None:
     expected = derive(make_service("therapeutic_exercise", minutes=20))
     result = grade(expected, [answer("97110"), answer("97124")], COMMERCIAL_CMS)

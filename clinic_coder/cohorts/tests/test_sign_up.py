@@ -89,3 +89,9 @@ def test_it_sends_a_signed_in_person_to_their_start_page(client, people):
     assert response.url == reverse("accounts:start")
     assert not User.objects.filter(username="dana").exists()
     assert not people.cohort_b.enrollments.filter(student=people.alice).exists()
+
+
+def test_it_starts_the_page_at_the_invite_code(client, db):
+    page = client.get(reverse("cohorts:sign_up")).text
+    (autofocused,) = [tag for tag in page.split("<input")[1:] if " autofocus" in tag.split(">")[0]]
+    assert 'name="code"' in autofocused

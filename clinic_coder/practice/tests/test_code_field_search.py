@@ -25,6 +25,26 @@ def test_it_answers_words_in_the_code_field_with_matching_codes(client, people, 
     assert "&quot;massage&quot; is not a code, but these codes match it: 97124" in page
 
 
+def test_it_names_the_matching_codes_when_words_are_saved(client, people, case):
+    """Enter saves: words typed in a code field get their codes at once, not at the submit."""
+    client.force_login(people.alice)
+    client.get(play(case))
+    data = answer_data([{"code": "massage", "units": "1"}]) | {"action": "save"}
+    page = client.post(edit(case), data).text
+    assert "Answer saved." in page
+    assert "&quot;massage&quot; is not a code, but these codes match it: 97124" in page
+    assert Draft.objects.get().lines[0]["code"] == "massage"  # kept as typed, to correct
+
+
+def test_the_code_field_takes_words_longer_than_a_code(client, people, case):
+    client.force_login(people.alice)
+    assert 'maxlength="40"' in client.get(play(case)).text
+    data = answer_data([{"code": "therapeutic exercise", "units": "1"}], token="x")
+    page = client.post(reverse("practice:submit_case", args=[case.slug]), data).text
+    assert "these codes match it: 97110 (" in page
+    assert "97530" not in page.split("these codes match it:")[1].split("Type the code")[0]
+
+
 def test_it_still_says_when_nothing_matches(client, people, case):
     client.force_login(people.alice)
     data = answer_data([{"code": "zzzz", "units": "1"}], token="x")
@@ -85,3 +105,14 @@ def test_the_search_box_comes_before_submit(client, people, case):
     client.force_login(people.alice)
     page = client.get(play(case)).text
     assert page.index('id="code-query"') < page.index(">Submit for grading</button>")
+
+
+def test_the_search_page_leads_back_to_the_case_it_was_opened_from(client, people, case):
+    client.force_login(people.alice)
+    search = reverse("practice:code_search")
+    page = client.get(search, {"q": "massage", "claim": edit(case)}).text
+    assert f'<a href="{play(case)}">Back to the case</a>' in page
+    page = client.get(search, {"q": "massage"}).text
+    assert "Back to my practice" in page and "Back to the case" not in page
+    page = client.get(search, {"q": "massage", "claim": "/practice/nowhere/"}).text
+    assert "Back to my practice" in page

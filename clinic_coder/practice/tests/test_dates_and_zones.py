@@ -60,6 +60,20 @@ def test_every_time_on_the_progress_page_carries_its_zone(client, people):
         assert re.match(r"\d\d:\d\d (CST|CDT|UTC|CET)", time), time
 
 
+def test_the_gradebook_and_my_practice_give_assignment_days_in_the_cohorts_zone(client, people):
+    # 23:59 UTC on 4 Dec is 5 Dec in Tokyo and still 4 Dec at the site (Chicago).
+    people.cohort_a.time_zone = "Asia/Tokyo"
+    people.cohort_a.save()
+    assigned(cohort=people.cohort_a, opens_at=FAR, due_at=FAR + datetime.timedelta(days=7))
+    assigned(cohort=people.cohort_a, set_slug="later", slugs=["later"], due_at=FAR)
+    client.force_login(people.ines)
+    gradebook = client.get(reverse("teach:gradebook", args=[people.cohort_a.pk])).text
+    assert "due 5 Dec;" in gradebook and "due 4 Dec;" not in gradebook
+    client.force_login(people.alice)
+    home = client.get(reverse("practice:student_home")).text
+    assert "opens 5 Dec" in home and "opens 4 Dec" not in home
+
+
 def test_the_filters_say_the_zone():
     class Cohort:
         time_zone = "Asia/Tokyo"

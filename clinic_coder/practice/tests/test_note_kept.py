@@ -83,6 +83,19 @@ def test_it_applies_a_corrected_technique_to_the_minutes_the_student_read(people
     assert fresh.key["alternatives"][0][0]["units"] == 3
 
 
+def test_it_keeps_the_same_note_when_only_the_technique_is_corrected(client, people, answered):
+    """A technique is how the note is coded: the preview must not call it another note."""
+    case, _ = answered
+    case.services.update(technique="swedish_massage")
+    _, (plan,) = plan_regrade(case=case, cohort=people.cohort_a)
+    assert not plan.note_changed
+    assert plan.key_change == "97140 x2 → 97124 x2"
+    client.force_login(people.ines)
+    preview = client.get(regrade_url(people.cohort_a, case)).text
+    assert "note kept" not in preview.split("<tbody>")[1]
+    assert "the same note" in preview
+
+
 def test_it_tells_the_student_when_a_regrade_changes_their_score(people, answered):
     case, attempt = answered
     correct_key(case)

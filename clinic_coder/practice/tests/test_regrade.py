@@ -57,7 +57,7 @@ def test_it_regrades_in_one_go_and_records_it(client, people, setup):
     assert (regrade.attempt, regrade.old_version, regrade.new_version) == (attempt, 1, 2)
     assert (regrade.old_score, regrade.new_score, regrade.done_by) == (100, 70, people.ines)
     page = client.get(response.url).text
-    assert "Regraded 1 attempt(s) against version 2." in page
+    assert "Regraded 1 attempt against version 2." in page
     assert "nothing to regrade" in page
 
 
