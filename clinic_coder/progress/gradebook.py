@@ -175,16 +175,19 @@ def students_in_order(
     *,
     cohort: Cohort,
     assignments: list[Assignment],
+    cells: dict[int, dict[int, int]] | None = None,
 ) -> "models.QuerySet | InOrder":
     """Students by name, by their mean over the assignments, or by their score on one
     assignment (nothing attempted last in either direction, then by name); "-" in front of the
     sort reverses it.
 
     A score sort reads the cells from the database's counted scores (cohort_cells), orders the
-    students' ids here and gives a sequence that reads only a page's students."""
+    students' ids here and gives a sequence that reads only a page's students. cells: the
+    cohort's cells when the caller already has them (the gradebook's averages read the same)."""
     if sort.removeprefix("-") != MEAN and by is None:
         return students.order_by(*name_order(sort))
-    cells = cohort_cells(cohort, assignments if by is None else [by])
+    if cells is None:
+        cells = cohort_cells(cohort, assignments if by is None else [by])
     if by is None:
         score = {student: row_mean(list(row.values())) for student, row in cells.items()}
     else:
@@ -218,7 +221,7 @@ class InOrder:
         return rows
 
     def __iter__(self):
-        return iter(self[:])
+        return iter(self[:])  # list(page.object_list), as Django's Page does
 
 
 def row_mean(scores: list[int]) -> float | None:
@@ -235,9 +238,14 @@ class Averages:
     overall: float | None
 
 
-def cohort_averages(cohort: Cohort, assignments: list[Assignment]) -> Averages:
+def cohort_averages(
+    cohort: Cohort,
+    assignments: list[Assignment],
+    cells: dict[int, dict[int, int]] | None = None,
+) -> Averages:
     """Every active student counts (not only a page of them, nor a search)."""
-    cells = cohort_cells(cohort, assignments)
+    if cells is None:
+        cells = cohort_cells(cohort, assignments)
     per_assignment = {
         a.pk: row_mean([row[a.pk] for row in cells.values() if a.pk in row]) for a in assignments
     }

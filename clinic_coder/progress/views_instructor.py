@@ -38,6 +38,7 @@ from .gradebook import (
     active_students,
     assignment_cell,
     cohort_averages,
+    cohort_cells,
     counted_attempt,
     gradebook_assignments,
     gradebook_for,
@@ -62,9 +63,12 @@ def gradebook(request: HttpRequest, cohort_id: int) -> HttpResponse:
     q, sort = search_text(request), chosen_sort(request, sorts)
     students = active_students(cohort).filter(name_matches(q))
     by = sorts[sort.removeprefix("-")]
-    students = students_in_order(students, sort, by, cohort=cohort, assignments=assignments)
+    cells = cohort_cells(cohort, assignments)  # one read for the averages and a score sort
+    students = students_in_order(
+        students, sort, by, cohort=cohort, assignments=assignments, cells=cells
+    )
     shown = listing(request, students, q=q, sort=sort)
-    averages = cohort_averages(cohort, assignments)
+    averages = cohort_averages(cohort, assignments, cells)
     context = {
         "cohort": cohort,
         "gradebook": gradebook_for(cohort, students=shown.page, assignments=assignments),
